@@ -1,0 +1,147 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	ucli "github.com/urfave/cli/v2"
+)
+
+// env is what every command may use: the process's standard streams. Commands
+// read and write nothing else (no os.Stdin, os.Stdout, os.Stderr).
+type env struct {
+	prog           string // the program name, for messages
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+// commands lists the top-level commands. Adding one is a new file with a
+// func(*env) *ucli.Command and one line here.
+func commands(e *env) []*ucli.Command {
+	return []*ucli.Command{
+		subunitCommand(e),
+	}
+}
+
+// Run runs the refstack command line. args[0] is the program name, as in
+// os.Args. It reads stdin only when a command is given "-" as its input, writes
+// only to stdout and stderr, and returns the exit code (see the package doc).
+func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		args = []string{"refstack"}
+	}
+	e := &env{prog: filepath.Base(args[0]), stdin: stdin, stdout: stdout, stderr: stderr}
+	app := newApp(e)
+	err := app.RunContext(ctx, args)
+	code := exitCode(err)
+	var ee *ExitError
+	if err != nil && (!errors.As(err, &ee) || ee.Err != nil) {
+		fmt.Fprintf(stderr, "%s: %v\n", app.Name, err)
+		if code == CodeUsage {
+			fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", helpPath(app.Name, app.Commands, args[1:]))
+		}
+	}
+	return code
+}
+
+// newApp builds the application. It holds no state beyond e, so each Run
+// builds its own.
+func newApp(e *env) *ucli.App {
+	app := &ucli.App{
+		Name:            e.prog,
+		HelpName:        e.prog,
+		Usage:           "RefStack interoperability tooling: subunit test streams",
+		Description:     "refstack reads the subunit streams Tempest writes, filters them and converts them to\nother formats. Every input is a file path, or - for standard input; subunit v1 and v2\nare both accepted.",
+		Commands:        commands(e),
+		Reader:          e.stdin,
+		Writer:          e.stdout,
+		ErrWriter:       e.stderr,
+		HideHelpCommand: true,
+		OnUsageError:    onUsageError,
+		// urfave/cli must never exit the process: Run maps errors to codes.
+		ExitErrHandler: func(*ucli.Context, error) {},
+		Action: func(c *ucli.Context) error {
+			if c.Args().Present() {
+				return usageErrorf("unknown command %q", c.Args().First())
+			}
+			return helpToStderr(c, ucli.ShowAppHelp)
+		},
+	}
+	setUsageErrors(app.Commands)
+	return app
+}
+
+// setUsageErrors makes every command report flag parsing errors as usage
+// errors instead of printing its help, and any error of its action that is
+// not an *ExitError as one that stopped the command.
+func setUsageErrors(cmds []*ucli.Command) {
+	for _, c := range cmds {
+		c.OnUsageError = onUsageError
+		if act := c.Action; act != nil {
+			c.Action = func(ctx *ucli.Context) error {
+				err := act(ctx)
+				var ee *ExitError
+				if err != nil && !errors.As(err, &ee) {
+					return notFinished(err)
+				}
+				return err
+			}
+		}
+		setUsageErrors(c.Subcommands)
+	}
+}
+
+func onUsageError(c *ucli.Context, err error, _ bool) error {
+	if p := cmdPath(c); p != "" {
+		err = fmt.Errorf("%s: %w", p, err)
+	}
+	return &ExitError{Code: CodeUsage, Err: err}
+}
+
+// helpPath returns the program name followed by the command words of args
+// that name a command, to point the user at the right --help.
+func helpPath(name string, cmds []*ucli.Command, args []string) string {
+	path := name
+	for _, a := range args {
+		var next *ucli.Command
+		for _, c := range cmds {
+			if c.HasName(a) {
+				next = c
+				break
+			}
+		}
+		if next == nil {
+			break
+		}
+		path += " " + next.Name
+		cmds = next.Subcommands
+	}
+	return path
+}
+
+// helpToStderr prints help with show on standard error and returns a usage
+// error: a command that needs a subcommand was given none.
+func helpToStderr(c *ucli.Context, show func(*ucli.Context) error) error {
+	c.App.Writer = c.App.ErrWriter
+	if err := show(c); err != nil {
+		return notFinished(err)
+	}
+	return &ExitError{Code: CodeUsage}
+}
+
+// cmdPath returns the command words of c without the program name ("subunit
+// ls"), or "" at the top level.
+func cmdPath(c *ucli.Context) string {
+	if c.Command == nil {
+		return ""
+	}
+	p, ok := strings.CutPrefix(c.Command.HelpName, c.App.Name+" ")
+	if !ok {
+		return ""
+	}
+	return p
+}
