@@ -28,7 +28,8 @@ var ErrAssemblerClosed = errors.New("subunit: assembler is closed")
 //     with the same key opens a new record (a repeated test id).
 //   - Start is the timestamp of the first event. Stop is that of the latest
 //     event: an event without a timestamp resets it, so a final event without
-//     one leaves Stop zero even when earlier events had timestamps.
+//     one leaves Stop zero even when earlier events had timestamps. Times
+//     keep the event's nanoseconds (python-subunit rounds to microseconds).
 //   - Each event that carries tags replaces the record's tag set.
 //   - Each non-empty file chunk is appended to the attachment of its name;
 //     the first non-empty chunk of a name sets its MIME type. Empty chunks and
@@ -153,8 +154,8 @@ func (a *Assembler) AddError(err error) error {
 }
 
 // Close emits the records still open, in order of first appearance, with
-// Stop zero and Complete false. It stops at the first error from emit. Later
-// calls do nothing.
+// Stop zero and Complete false (testtools flushes them last-opened first).
+// It stops at the first error from emit. Later calls do nothing.
 func (a *Assembler) Close() error {
 	if a.closed {
 		return nil
@@ -248,7 +249,7 @@ func (a *Assembler) sink(o *openRecord, att *Attachment, chunk []byte, eof bool)
 func appendCapped(dst, src []byte, limit int64) []byte {
 	need := len(dst) + len(src)
 	if need > cap(dst) {
-		c := int(min(int64(max(2*cap(dst), need, 512)), limit))
+		c := int(min(int64(max(2*cap(dst), need)), limit))
 		grown := make([]byte, len(dst), c)
 		copy(grown, dst)
 		dst = grown

@@ -1,6 +1,8 @@
 package subunit_test
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -107,4 +109,67 @@ func ExampleStats() {
 	// Skipped tests:     1
 	// Seen tags: worker-0, worker-1
 	// successful: false
+}
+
+func ExampleWithParserErrors() {
+	// "foo exists" with a damaged CRC, then a good packet.
+	var stream bytes.Buffer
+	stream.WriteString("\xb3\x29\x01\x0c\x03foo\x00\x00\x00\x00")
+	w, err := subunit.NewWriter(&stream)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := w.Write(&subunit.Event{Flags: subunit.FlagTestID, Status: subunit.StatusSuccess, TestID: []byte("bar")}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := w.Flush(); err != nil {
+		fmt.Println(err)
+		return
+	}
+	data := stream.Bytes()
+
+	// By default a bad packet is a failed test, as python-subunit reports it.
+	r, err := subunit.NewReader(bytes.NewReader(data))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for rec, err := range subunit.Records(r) {
+		if err != nil {
+			fmt.Println("error:", err)
+			return
+		}
+		fmt.Println(rec.TestID, rec.Status)
+		for _, at := range rec.Attachments {
+			fmt.Printf("  %s: %q\n", at.Name, at.Data)
+		}
+	}
+
+	// WithParserErrors(false) yields it as an error instead.
+	r, err = subunit.NewReader(bytes.NewReader(data))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for rec, err := range subunit.Records(r, subunit.WithParserErrors(false)) {
+		var pe *subunit.PacketError
+		switch {
+		case errors.As(err, &pe):
+			fmt.Printf("bad packet at byte %d (%d bytes)\n", pe.Offset, len(pe.Data))
+		case err != nil:
+			fmt.Println("error:", err)
+			return
+		default:
+			fmt.Println(rec.TestID, rec.Status)
+		}
+	}
+	// Output:
+	// subunit.parser fail
+	//   Packet data: "\xb3)\x01\f\x03foo\x00\x00\x00\x00"
+	//   Parser Error: "subunit: packet at byte 0: bad CRC32 at byte 0: computed 0x08555f1b, stored 0x00000000"
+	// bar success
+	// bad packet at byte 0 (12 bytes)
+	// bar success
 }

@@ -92,9 +92,7 @@ func (r *Reader) Next() (*Event, error) {
 		}
 		if len(r.queue) > 0 {
 			r.queue, r.qi = r.queue[:0], 0
-		}
-		if r.v1 != nil {
-			r.v1.release()
+			r.v1.release() // the events it made are all handed out
 		}
 		if r.v1 != nil {
 			if want := r.v1.rawWanted(); want > 0 {
@@ -137,6 +135,12 @@ func (r *Reader) endOfInput() error {
 	if r.srcErr == io.EOF {
 		return io.EOF
 	}
+	return r.sourceFailed()
+}
+
+// sourceFailed makes the source's error final. A packet it cut short is not
+// reported as truncated: the input did not end, it failed.
+func (r *Reader) sourceFailed() error {
 	r.err = fmt.Errorf("subunit: reading input at byte %d: %w", r.InputOffset(), r.srcErr)
 	return r.err
 }
@@ -199,7 +203,9 @@ func (r *Reader) need(n int) bool {
 // event or a *PacketError.
 func (r *Reader) packet() (*Event, error) {
 	off := r.InputOffset()
-	r.need(7) // the longest header; fewer bytes only at the end of input
+	if !r.need(7) && r.srcErr != io.EOF { // 7: the longest header
+		return nil, r.sourceFailed()
+	}
 	h, ok, err := parseHeader(r.buf[r.r:r.w], off)
 	if err == nil && !ok {
 		err = &TruncatedError{Offset: off, Want: 4, Got: r.w - r.r}
@@ -212,6 +218,9 @@ func (r *Reader) packet() (*Event, error) {
 		return nil, r.bad(off, 1, &ReservedError{Offset: off + 1, Flags: h.flags})
 	}
 	if !r.need(h.length) {
+		if r.srcErr != io.EOF {
+			return nil, r.sourceFailed()
+		}
 		if odd {
 			return nil, r.bad(off, 1, &ReservedError{Offset: off + 1, Flags: h.flags})
 		}

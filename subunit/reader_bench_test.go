@@ -42,3 +42,19 @@ func BenchmarkReaderText(b *testing.B) {
 	line := []byte("2026-11-27 12:00:00.000 INFO tempest.lib.common.rest_client [req-1] Request: GET http://127.0.0.1/v2.1/servers 200 \u00e9\n")
 	benchRead(b, bytes.Repeat(line, 10<<20/len(line)), WithV1(false))
 }
+
+// BenchmarkReaderLargePackets reads 4 MiB attachment packets: the cost per byte.
+func BenchmarkReaderLargePackets(b *testing.B) {
+	var stream bytes.Buffer
+	w, err := NewWriter(&stream)
+	if err != nil {
+		b.Fatal(err)
+	}
+	content := bytes.Repeat([]byte("0123456789abcdef"), 4<<20/16)
+	ev := &Event{Flags: FlagTestID | FlagFile | FlagRunnable, TestID: []byte("t"), FileName: []byte("stdout")}
+	if err := w.WriteFile(ev, bytes.NewReader(bytes.Repeat(content, 16))); err != nil {
+		b.Fatal(err)
+	}
+	w.Flush()
+	benchRead(b, stream.Bytes(), WithV1(false))
+}

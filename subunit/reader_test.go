@@ -188,13 +188,25 @@ func TestStrictRejectsReservedBits(t *testing.T) {
 
 func TestSourceErrorIsReported(t *testing.T) {
 	boom := errors.New("disk on fire")
-	r, _ := NewReader(io.MultiReader(bytes.NewReader(loadSample(t)[:100]), &errReader{boom}), WithV1(false))
-	var last error
-	for _, err := range r.All() {
-		last = err
+	// The source fails in the middle of a packet: the packets before it are
+	// read, then the source's error ends the stream, with no truncation report.
+	sample := loadSample(t)
+	whole := packets(t, bytes.NewReader(sample), WithV1(false))
+	cut := whole[3].Offset + 5
+	r, _ := NewReader(io.MultiReader(bytes.NewReader(sample[:cut]), &errReader{boom}), WithV1(false))
+	var errs []error
+	n := 0
+	for ev, err := range r.All() {
+		if err != nil {
+			errs = append(errs, err)
+		} else if !ev.Equal(whole[n]) {
+			t.Fatalf("event %d differs", n)
+		} else {
+			n++
+		}
 	}
-	if !errors.Is(last, boom) {
-		t.Fatalf("got %v, want the source's error", last)
+	if n != 3 || len(errs) != 1 || !errors.Is(errs[0], boom) {
+		t.Fatalf("got %d events and errors %v, want 3 events then the source's error", n, errs)
 	}
 }
 
@@ -225,6 +237,15 @@ func TestNoAllocationPerPacket(t *testing.T) {
 		})
 		if allocs != 0 {
 			t.Errorf("%s: %.2f allocations per event, want 0", name, allocs)
+		}
+	}
+}
+
+func TestChecksumMatchesLibrary(t *testing.T) {
+	data := loadSample(t)
+	for n := range 200 {
+		if got, want := checksum(data[:n]), crc32.ChecksumIEEE(data[:n]); got != want {
+			t.Fatalf("length %d: %08x, want %08x", n, got, want)
 		}
 	}
 }

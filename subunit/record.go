@@ -13,7 +13,7 @@ import (
 // aliases no Reader buffer and the Assembler never touches it again.
 type Record struct {
 	TestID    string
-	RouteCode string // "" when the events had none
+	RouteCode string // "" when the events had none (or an empty one, a different key)
 	// Status is the last status other than StatusUndefined the events carried:
 	// a final status when Complete, else StatusInProgress, or StatusUnknown
 	// when no event carried a status.
@@ -56,7 +56,7 @@ func (r *Record) Attachment(name string) *Attachment {
 type Attachment struct {
 	Name string
 	// MIME is the type given with the first non-empty chunk, or
-	// "application/octet-stream" when that chunk had none.
+	// "application/octet-stream" when that chunk had none (or an empty one).
 	MIME      string
 	Data      []byte // the first bytes of the content, at most the attachment limit
 	Size      int64  // the size of the whole content seen
@@ -80,20 +80,13 @@ const (
 	mimeParserError = "text/plain;charset=utf8"
 )
 
-// AttachmentSink receives every non-empty chunk of every attachment of a
-// test as it arrives, then a call with eof set when the stream marks the
-// attachment's last chunk (chunk may then be empty). testID, routeCode, name
-// and mime are those of the record and attachment; chunk aliases the
-// Reader's buffer and is valid only until the sink returns.
-type AttachmentSink func(testID, routeCode, name, mime string, chunk []byte, eof bool) error
-
 // RecordOption configures an Assembler (and Records). Options are checked by
 // NewAssembler.
 type RecordOption func(*recordOptions) error
 
 type recordOptions struct {
 	limit        int64
-	sink         AttachmentSink
+	sink         func(testID, routeCode, name, mime string, chunk []byte, eof bool) error
 	parserErrors bool
 	exists       bool
 }
@@ -115,11 +108,15 @@ func WithAttachmentLimit(n int64) RecordOption {
 	}
 }
 
-// WithAttachmentSink streams every non-empty chunk of every attachment to fn
-// as it arrives, and then a call with eof set when the stream marks the last
-// chunk of an attachment fn has seen bytes of. An error from fn is returned
-// by Assembler.Add. The chunk aliases the Reader's buffer until fn returns.
-// Combine with WithAttachmentLimit(0) to keep no attachment bytes in memory.
+// WithAttachmentSink streams every non-empty chunk of every attachment of
+// every test to fn as it arrives, whatever the attachment limit. A chunk
+// with the EOF flag is passed with eof set; an empty chunk is passed only
+// when it has the EOF flag and fn has seen bytes of that attachment, so fn
+// sees exactly the attachments of the records. testID, routeCode, name and
+// mime are those of the record and attachment (mime as Attachment.MIME).
+// chunk aliases the Reader's buffer and is valid only until fn returns. An
+// error from fn is returned, wrapped, by Assembler.Add. Combine with
+// WithAttachmentLimit(0) to keep no attachment bytes in memory.
 func WithAttachmentSink(fn func(testID, routeCode, name, mime string, chunk []byte, eof bool) error) RecordOption {
 	return func(o *recordOptions) error {
 		if fn == nil {

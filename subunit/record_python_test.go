@@ -31,7 +31,7 @@ type pyRecord struct {
 	Status     string      `json:"status"`
 	Tags       []string    `json:"tags"`
 	Timestamps [2]*int64   `json:"timestamps"` // µs since the epoch, null for None
-	Details    [][2]string `json:"details"`    // name, content as hex
+	Details    [][3]string `json:"details"`    // name, content as hex, MIME type/subtype
 	Incomplete bool        `json:"incomplete"` // flushed by stopTestRun
 }
 
@@ -54,7 +54,8 @@ def on_test(d):
     rec = {
         "id": d["id"], "status": d["status"], "tags": sorted(d["tags"]),
         "timestamps": [micros(t) for t in d["timestamps"]],
-        "details": [[name, b"".join(bytes(c) for c in content.iter_bytes()).hex()]
+        "details": [[name, b"".join(bytes(c) for c in content.iter_bytes()).hex(),
+                     content.content_type.type + "/" + content.content_type.subtype]
                     for name, content in d["details"].items()],
         "incomplete": closing[0],
     }
@@ -71,8 +72,9 @@ json.dump(done + flushed[::-1], sys.stdout)
 
 // pyWriteStream writes a stream that exercises record assembly with
 // python-subunit's writer: interleaved workers on route codes, tests without
-// inprogress, multi-packet attachments, exists, repeated ids, final packets
-// without a timestamp, non-subunit text, a bad packet and tests left open.
+// inprogress, multi-packet attachments, exists, repeated ids, first and final
+// packets without a timestamp, empty and absent route codes, non-subunit
+// text, a bad packet and tests left open.
 const pyWriteStream = `
 import sys, datetime
 from subunit import StreamResultToBytes
@@ -111,6 +113,13 @@ out.write(b"\n")
 w.status(test_id="t.hung", test_status="inprogress", timestamp=at(16), test_tags={"worker-2"})
 w.status(test_id="t.files", file_name="log", file_bytes=b"only files", timestamp=at(17))
 w.status(test_id="t.hung", file_name="stderr", file_bytes=b"dying", timestamp=at(18))
+w.status(test_id="t.lateclock", test_status="inprogress")
+w.status(test_id="t.route", test_status="inprogress", timestamp=at(19), route_code="")
+w.status(test_id="t.route", test_status="inprogress", timestamp=at(19, 1))
+w.status(test_id="t.lateclock", file_name="out", file_bytes=b"a", mime_type="text/plain", timestamp=at(19, 2))
+w.status(test_id="t.route", test_status="fail", timestamp=at(19, 3), route_code="")
+w.status(test_id="t.lateclock", file_name="out", file_bytes=b"b", mime_type="text/other", eof=True, timestamp=at(19, 4))
+w.status(test_id="t.lateclock", test_status="success", timestamp=at(19, 5))
 w.status(test_id="enum.a", test_status="inprogress", timestamp=at(19))
 w.status(test_id="enum.a", test_status="exists", timestamp=at(20))
 out.close()
@@ -156,6 +165,14 @@ func goRecords(t *testing.T, path string, opts ...RecordOption) []*Record {
 	return recs
 }
 
+// mediaType returns the type/subtype part of a MIME type the way testtools
+// parses it.
+func mediaType(mime string) string {
+	full, _, _ := strings.Cut(mime, ";")
+	typ, sub, _ := strings.Cut(full, "/")
+	return strings.TrimSpace(typ) + "/" + strings.TrimSpace(sub)
+}
+
 func microsOrNil(tm time.Time) *int64 {
 	if tm.IsZero() {
 		return nil
@@ -177,6 +194,7 @@ func TestRecordsMatchPython(t *testing.T) {
 	py := pythonForRecords(t)
 	for _, path := range recordStreams(t, py) {
 		t.Run(filepath.Base(path), func(t *testing.T) {
+			t.Parallel()
 			out, err := exec.Command(py, "-c", pyDumpRecords, path).Output()
 			if err != nil {
 				t.Fatalf("python: %v", err)
@@ -210,6 +228,9 @@ func TestRecordsMatchPython(t *testing.T) {
 						continue
 					}
 					// python-subunit's parser error text is its own; compare the rest.
+					if mt := mediaType(a.MIME); mt != w.Details[j][2] {
+						d = append(d, fmt.Sprintf("attachment %q MIME %q, python %s", a.Name, a.MIME, w.Details[j][2]))
+					}
 					if g.TestID == ParserErrorTestID && a.Name == ParserErrorMessage {
 						continue
 					}
@@ -241,6 +262,7 @@ func TestStatsMatchSubunitStats(t *testing.T) {
 	}
 	for _, path := range recordStreams(t, py) {
 		t.Run(filepath.Base(path), func(t *testing.T) {
+			t.Parallel()
 			in, err := os.Open(path)
 			if err != nil {
 				t.Fatal(err)

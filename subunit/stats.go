@@ -34,6 +34,9 @@ type Stats struct {
 
 // Add counts one record.
 func (s *Stats) Add(r *Record) {
+	if r == nil {
+		return
+	}
 	if int(r.Status) < len(s.byStatus) {
 		s.byStatus[r.Status]++
 	} else {

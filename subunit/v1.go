@@ -49,6 +49,7 @@ type v1Parser struct {
 	name []byte // the pseudo-file name of Passthrough events (shared, never written)
 
 	state   v1State
+	next    int64  // input offset just past the text fed so far
 	midLine bool   // the rest of the current line is passthrough
 	carry   []byte // a partial line held until its end arrives
 	carryAt int64  // input offset of carry[0]
@@ -57,7 +58,8 @@ type v1Parser struct {
 	global  []string // tags of the run (sorted, unique)
 	tags    []string // tags of the open test (sorted, unique)
 	hasTime bool
-	now     time.Time // the time of the last valid "time:" line, in UTC
+	now     time.Time         // the time of the last valid "time:" line, in UTC
+	strs    map[string]string // tag names seen, to share their strings
 
 	d v1DetailsState // the details block being read (v1_details.go)
 
@@ -80,12 +82,21 @@ func newV1Parser(nonSubunitName string) *v1Parser {
 }
 
 // feed parses text, which starts at input offset off and holds no v2 packet, and
-// appends the events it yields to *out. final reports that text is followed by a
-// packet or by the end of input, so that an unterminated last line is complete
-// (except inside multipart details, where the line may go on after the packet).
-// feed always consumes all of text: a partial line is kept until it ends, or is
-// passed through at once when it cannot be a directive or exceeds v1MaxLine.
+// appends the events it yields to *out. It always consumes all of text: a
+// partial line is kept until it ends, or is passed through at once when it
+// cannot be a directive or exceeds v1MaxLine.
+//
+// The parser does not rely on final (text followed by a packet or the end of
+// input): a line that a packet cuts short is complete, and the next text then
+// starts at a later offset than where this one ended, while text cut by a
+// buffer refill goes on at the same offset; finish completes the last line.
+// So the events of a partial line just before a packet come after the
+// packet's, and the result never depends on how the input was split.
 func (p *v1Parser) feed(text []byte, off int64, final bool, out *[]Event) int {
+	if off != p.next {
+		p.lineBreak(out)
+	}
+	p.next = off + int64(len(text))
 	n := len(text)
 	for len(text) > 0 {
 		var k int
@@ -94,18 +105,15 @@ func (p *v1Parser) feed(text []byte, off int64, final bool, out *[]Event) int {
 			k = p.feedBody(text, out)
 			p.account(off, k, false)
 		case len(p.carry) > 0:
-			k = p.feedCarry(text, final, out)
+			k = p.feedCarry(text, out)
 		case p.state == v1Details && !p.d.multipart:
-			k = p.feedSimple(text, final, out)
+			k = p.feedSimple(text, out)
 			p.account(off, k, false)
 		default:
-			k = p.feedLines(text, off, final, out)
+			k = p.feedLines(text, off, out)
 		}
 		text = text[k:]
 		off += int64(k)
-	}
-	if final {
-		p.endOfText(out)
 	}
 	p.flushPassthrough(out)
 	return n
@@ -123,7 +131,7 @@ func (p *v1Parser) rawWanted() int {
 // finish is called at the end of input. A test still open ends as python ends
 // it on a lost connection: a "traceback" file and a fail.
 func (p *v1Parser) finish(off int64, out *[]Event) {
-	p.endOfText(out)
+	p.lineBreak(out)
 	switch p.state {
 	case v1InTest:
 		p.abortTest("lost connection during test '"+string(p.id)+"'", off, out)
@@ -144,15 +152,16 @@ func (p *v1Parser) release() {
 	p.tagArena = p.tagArena[:0]
 }
 
-// endOfText completes what an unterminated last line left pending.
-func (p *v1Parser) endOfText(out *[]Event) {
+// lineBreak completes the line that a packet or the end of input cut short.
+func (p *v1Parser) lineBreak(out *[]Event) {
 	p.midLine = false
 	switch {
 	case p.state == v1Details && p.d.multipart:
-		// Keep the carry: the line may go on after a packet; at the end of
-		// input finish reports the lost connection.
+		// Keep the carry, which a line of multipart details needs whole: the
+		// line goes on after the packet; at the end of input finish reports
+		// the lost connection.
 	case p.state == v1Details:
-		p.simpleEndOfText(out)
+		p.simpleLineBreak(out)
 	case len(p.carry) > 0:
 		line := p.carry
 		p.carry = p.carry[:0]
@@ -163,7 +172,7 @@ func (p *v1Parser) endOfText(out *[]Event) {
 // feedLines parses whole lines outside a test, in a test, or in multipart
 // details outside a chunk body. It returns how much of text it consumed, which
 // is less than all of it only when the state changed to one it does not handle.
-func (p *v1Parser) feedLines(text []byte, off int64, final bool, out *[]Event) int {
+func (p *v1Parser) feedLines(text []byte, off int64, out *[]Event) int {
 	i := 0
 	for i < len(text) {
 		if p.inBody() || (p.state == v1Details && !p.d.multipart) {
@@ -203,8 +212,6 @@ func (p *v1Parser) feedLines(text []byte, off int64, final bool, out *[]Event) i
 		case p.state == v1Details:
 			p.carry = append(p.carry[:0], rest...)
 			p.carryAt = off + int64(i)
-		case final:
-			p.line(rest, off+int64(i), out)
 		case len(rest) > v1MaxLine || !v1CouldBeDirective(rest):
 			p.passthrough(rest, off+int64(i), out)
 			p.midLine = true
@@ -219,7 +226,7 @@ func (p *v1Parser) feedLines(text []byte, off int64, final bool, out *[]Event) i
 
 // feedCarry extends the held partial line with text up to its '\n' and parses
 // the line once it is whole. It returns how much of text it consumed.
-func (p *v1Parser) feedCarry(text []byte, final bool, out *[]Event) int {
+func (p *v1Parser) feedCarry(text []byte, out *[]Event) int {
 	k := bytes.IndexByte(text, '\n')
 	take := text
 	if k >= 0 {
@@ -239,7 +246,7 @@ func (p *v1Parser) feedCarry(text []byte, final bool, out *[]Event) int {
 	}
 	p.carry = append(p.carry, take...)
 	if k < 0 {
-		if p.state != v1Details && !final && !v1CouldBeDirective(p.carry) {
+		if p.state != v1Details && !v1CouldBeDirective(p.carry) {
 			p.passthrough(p.carry, p.carryAt, out)
 			p.carry = p.carry[:0]
 			p.midLine = true
@@ -252,8 +259,8 @@ func (p *v1Parser) feedCarry(text []byte, final bool, out *[]Event) int {
 	return len(take)
 }
 
-// line parses one whole line: it ends with '\n', or it is the last line of the
-// text and final. Outside details it is a directive or passthrough.
+// line parses one whole line: it ends with '\n', or a packet or the end of
+// input cut it short. Outside details it is a directive or passthrough.
 func (p *v1Parser) line(line []byte, off int64, out *[]Event) {
 	switch {
 	case p.state == v1Details:
@@ -312,9 +319,9 @@ func (p *v1Parser) directive(line []byte, off int64, out *[]Event) bool {
 			return false
 		}
 		if p.state == v1InTest {
-			p.tags = v1ChangeTags(p.tags, arg)
+			p.tags = p.changeTags(p.tags, arg)
 		} else {
-			p.global = v1ChangeTags(p.global, arg)
+			p.global = p.changeTags(p.global, arg)
 		}
 		return true
 	case "time":
@@ -377,7 +384,6 @@ func (p *v1Parser) testEvent(id []byte, off int64) Event {
 
 // passthrough adds b, which starts at input offset off, to the pending run of
 // passthrough bytes. A run holds contiguous input only, so that an event's
-// content is always the input at its Offset. A run holds contiguous input only, so that an event's
 // content is always the input at its Offset.
 func (p *v1Parser) passthrough(b []byte, off int64, out *[]Event) {
 	if len(b) == 0 {
@@ -480,26 +486,55 @@ func v1CouldBeDirective(partial []byte) bool {
 	return false
 }
 
-// v1ChangeTags applies a tags directive's argument to the sorted set tags, as
+// v1MaxTags bounds a tag set; further tags are ignored (python keeps them all).
+const v1MaxTags = 4096
+
+// changeTags applies a tags directive's argument to the sorted set tags, as
 // python does: words are split on Unicode whitespace, "-x" removes x, every
 // addition is applied before every removal.
-func v1ChangeTags(tags []string, arg []byte) []string {
-	var gone [][]byte
+func (p *v1Parser) changeTags(tags []string, arg []byte) []string {
 	for w := range v1Words(arg) {
 		if w[0] == '-' {
-			gone = append(gone, w[1:])
 			continue
 		}
-		if i, found := slices.BinarySearch(tags, string(w)); !found {
-			tags = slices.Insert(tags, i, string(w))
+		if i, found := slices.BinarySearchFunc(tags, w, v1CompareTag); !found && len(tags) < v1MaxTags {
+			tags = slices.Insert(tags, i, p.intern(w))
 		}
 	}
-	for _, w := range gone {
-		if i, found := slices.BinarySearch(tags, string(w)); found {
+	for w := range v1Words(arg) {
+		if w[0] != '-' {
+			continue
+		}
+		if i, found := slices.BinarySearchFunc(tags, w[1:], v1CompareTag); found {
 			tags = slices.Delete(tags, i, i+1)
 		}
 	}
 	return tags
+}
+
+func v1CompareTag(t string, w []byte) int {
+	for i := range min(len(t), len(w)) {
+		if t[i] != w[i] {
+			return int(t[i]) - int(w[i])
+		}
+	}
+	return len(t) - len(w)
+}
+
+// intern returns w as a string, shared with earlier tags of the same name (a
+// stream repeats a few tags, such as worker-N, on every test).
+func (p *v1Parser) intern(w []byte) string {
+	if s, ok := p.strs[string(w)]; ok {
+		return s
+	}
+	s := string(w)
+	if len(p.strs) < 1024 {
+		if p.strs == nil {
+			p.strs = make(map[string]string)
+		}
+		p.strs[s] = s
+	}
+	return s
 }
 
 // v1Words yields the words of the UTF-8 text b, split as python's str.split().
@@ -565,6 +600,22 @@ func v1ValidProgress(arg []byte) bool {
 	return true
 }
 
+// v1Fraction returns float("0." + digits) as python computes it: the double
+// nearest to the decimal fraction.
+func v1Fraction(digits []byte) float64 {
+	if len(digits) <= 15 {
+		// Both the numerator (< 2^53) and 10^k are exact doubles, so the
+		// IEEE division is the correctly rounded quotient, as ParseFloat's.
+		var n int64
+		for _, c := range digits {
+			n = n*10 + int64(c-'0')
+		}
+		return float64(n) / math.Pow10(len(digits))
+	}
+	f, _ := strconv.ParseFloat("0."+string(digits), 64) // digits only: cannot fail
+	return f
+}
+
 // v1ParseTime parses a time directive's argument as python-subunit's bundled
 // iso8601 module does: it matches "YYYY-MM-DD?HH:MM:SS[.fraction][Z|±HH:MM]"
 // (one or two digits for month and day, any separator) at the start of s and
@@ -625,11 +676,7 @@ func v1ParseTime(s []byte) (t time.Time, ok bool) {
 		for n < len(s) && s[n] >= '0' && s[n] <= '9' {
 			n++
 		}
-		f, err := strconv.ParseFloat("0."+string(s[1:n]), 64)
-		if err != nil {
-			return t, false
-		}
-		f *= 1e6
+		f := v1Fraction(s[1:n]) * 1e6
 		if f >= 1e6 {
 			return t, false // python: microsecond must be in 0..999999
 		}

@@ -28,16 +28,21 @@ import (
 //     connection does, with the message "malformed multipart details ..."; the
 //     offending line is passed through and parsing goes on outside a test.
 //     python raises and stops the whole conversion.
-//   - Details are held in memory until "]\n" only up to v1SpillSize bytes. Past
-//     that, what is held is emitted at once (completed details with EOF, the
-//     one being read as a chunk without EOF), so each file event stays small
+//   - Details are held in memory until "]\n" only up to v1SpillSize bytes of
+//     content (or of names and MIME types) and v1MaxParts details. Past that,
+//     what is held is emitted at once (completed details with EOF, the one
+//     being read as a chunk without EOF), so each file event stays small
 //     enough for one v2 packet and memory stays bounded. A detail emitted this
-//     way is no longer replaced by a later one of the same name.
+//     way is no longer replaced by a later one of the same name, and a lost
+//     connection no longer drops it.
 
 // v1SpillSize bounds the details content held for one outcome (3.5 MiB, the
 // chunk size python's subunit-output uses): a file event of this size plus a
 // test id, name and MIME type of up to v1MaxLine each fits one v2 packet.
 const v1SpillSize = 7 << 19
+
+// v1MaxParts bounds the number of details held for one outcome.
+const v1MaxParts = 1024
 
 const (
 	v1TracebackMIME   = `text/x-traceback; charset="utf8"`
@@ -98,13 +103,14 @@ type v1DetailsState struct {
 	mp        v1MPState // multipart: where in a part
 	remaining int64     // multipart: bytes of the chunk body still to read
 
-	mid   bool    // simple: inside a content line
-	held  bool    // simple: hold[0] starts a line that may be "]\n" or " ]"
-	hold  [1]byte // simple: see held
-	meta  []byte  // names and MIME types
-	det   []byte  // content held
-	parts []v1Part
-	cur   v1Part // the detail being read
+	mid     bool    // simple: inside a content line
+	held    bool    // simple: hold[0] starts a line that may be "]\n" or " ]"
+	hold    [1]byte // simple: see held
+	meta    []byte  // names and MIME types
+	scratch []byte  // room to move the current name and MIME type in meta
+	det     []byte  // content held
+	parts   []v1Part
+	cur     v1Part // the detail being read
 }
 
 func (d *v1DetailsState) reset() {
@@ -142,7 +148,7 @@ func (p *v1Parser) startDetails(o v1OutcomeKind, multipart bool, off int64) {
 
 // feedSimple reads simple details from text and returns how much it consumed:
 // all of it, or up to the closing "]\n".
-func (p *v1Parser) feedSimple(text []byte, final bool, out *[]Event) int {
+func (p *v1Parser) feedSimple(text []byte, out *[]Event) int {
 	d := &p.d
 	i := 0
 	for i < len(text) {
@@ -188,8 +194,9 @@ func (p *v1Parser) feedSimple(text []byte, final bool, out *[]Event) int {
 	return i
 }
 
-// simpleEndOfText completes the line that the end of the text cut short.
-func (p *v1Parser) simpleEndOfText(out *[]Event) {
+// simpleLineBreak completes the details line that a packet or the end of input
+// cut short.
+func (p *v1Parser) simpleLineBreak(out *[]Event) {
 	d := &p.d
 	if d.held {
 		d.held = false
@@ -231,7 +238,7 @@ func (p *v1Parser) multipartLine(line []byte, off int64, out *[]Event) bool {
 			p.malformed(line, off, "bad chunk size line", out)
 			return false
 		case n == 0:
-			p.completePart()
+			p.completePart(out)
 			d.mp = mpContentType
 		default:
 			d.remaining = n
@@ -260,7 +267,11 @@ func v1ChunkSize(line []byte) (int64, bool) {
 		default:
 			return 0, false
 		}
-		n = min(n<<4|int64(v), 1<<62)
+		if n >= 1<<58 {
+			n = 1 << 62 // saturate: no input is that long
+		} else {
+			n = n<<4 | int64(v)
+		}
 	}
 	return n, true
 }
@@ -283,7 +294,7 @@ func (p *v1Parser) detAppend(b []byte, out *[]Event) {
 	d := &p.d
 	for len(b) > 0 {
 		if len(d.det) >= v1SpillSize {
-			p.spill(out)
+			p.spill(out, true)
 		}
 		n := min(len(b), v1SpillSize-len(d.det))
 		d.det = append(d.det, b[:n]...)
@@ -291,19 +302,27 @@ func (p *v1Parser) detAppend(b []byte, out *[]Event) {
 	}
 }
 
-// spill emits the content held: the completed details with EOF, then what the
-// detail being read has so far, without EOF.
-func (p *v1Parser) spill(out *[]Event) {
+// spill emits the content held: the completed details with EOF, then, when
+// reading is set, what the detail being read has so far, without EOF.
+func (p *v1Parser) spill(out *[]Event, reading bool) {
 	d := &p.d
 	id := p.arenaBytes(p.id, out)
 	for _, part := range d.parts {
 		p.emitPart(id, part, true, out)
 	}
 	d.parts = d.parts[:0]
-	if cur := d.cur; cur.lo < len(d.det) {
-		cur.hi = len(d.det)
-		p.emitPart(id, cur, false, out)
-		d.cur.spilled = true
+	d.meta = d.meta[:0]
+	if reading {
+		if cur := d.cur; cur.lo < len(d.det) {
+			cur.hi = len(d.det)
+			p.emitPart(id, cur, false, out)
+			d.cur.spilled = true
+		}
+		// Keep the name and MIME type of the detail being read.
+		d.scratch = append(append(d.scratch[:0], d.metaBytes(d.cur.name)...), d.metaBytes(d.cur.mime)...)
+		n := d.cur.name[1] - d.cur.name[0]
+		d.cur.name = d.addMeta(d.scratch[:n])
+		d.cur.mime = d.addMeta(d.scratch[n:])
 	}
 	d.cur.lo = 0
 	d.det = d.det[:0]
@@ -311,7 +330,8 @@ func (p *v1Parser) spill(out *[]Event) {
 
 // completePart ends the detail being read. A detail named like an earlier one
 // takes its place, as python's details dict keeps the first key's position.
-func (p *v1Parser) completePart() {
+// Past v1MaxParts details, or v1SpillSize bytes of names, they are spilled.
+func (p *v1Parser) completePart(out *[]Event) {
 	d := &p.d
 	cur := d.cur
 	cur.hi = len(d.det)
@@ -325,6 +345,9 @@ func (p *v1Parser) completePart() {
 		}
 	}
 	d.parts = append(d.parts, cur)
+	if len(d.parts) >= v1MaxParts || len(d.meta) >= v1SpillSize {
+		p.spill(out, false)
+	}
 }
 
 // endDetails ends the details block on its closing "]\n": the details, then the
@@ -332,7 +355,7 @@ func (p *v1Parser) completePart() {
 func (p *v1Parser) endDetails(out *[]Event) {
 	d := &p.d
 	if !d.multipart {
-		p.completePart()
+		p.completePart(out)
 	}
 	id := p.arenaBytes(p.id, out)
 	for _, part := range d.parts {

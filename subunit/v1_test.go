@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -12,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 	"unicode/utf8"
 )
@@ -228,6 +230,8 @@ var v1Cases = []v1Case{
 		want: []string{`inprogress "foo"`, `file "foo" blob "application/octet-stream" eof "\xb3\n\xb3\x00\r\n]\n\xff"`, `fail "foo"`}},
 	{name: "multipart lowercase hex and leading zeros", in: "test: foo\nskip: foo [ multipart\nContent-Type: text/plain\nreason\n00b\r\nhello world0\r\n]\n",
 		want: []string{`inprogress "foo"`, `file "foo" reason "text/plain" eof "hello world"`, `skip "foo"`}},
+	{name: "multipart huge chunk size", in: "test: foo\nfailure: foo [ multipart\nContent-Type: a/b\nn\n80000000000000000000\r\nabc",
+		want: []string{`inprogress "foo"`, `file "foo" traceback ` + pyMIME + ` eof ` + lostPfx + `failure report of test 'foo'\n"`, `fail "foo"`}},
 	{name: "multipart empty", in: "test: foo\nsuccess: foo [ multipart\n]\n", want: []string{`inprogress "foo"`, `success "foo"`}},
 	{name: "multipart duplicate name keeps first place", in: "test: foo\nxfail: foo [ multipart\n" +
 		"Content-Type: text/plain\nlog\n2\r\nab0\r\nContent-Type: text/csv\nother\n1\r\nx0\r\nContent-Type: text/html\nlog\n1\r\nQ0\r\n]\n",
@@ -304,6 +308,8 @@ var v1Cases = []v1Case{
 		want: []string{`stdout "test: \xff\n"`, `inprogress "a"`, `success "a"`}},
 	{name: "non-UTF-8 outcome label", in: "test: a\nsuccess: \xff\nsuccess: a\n", pyCrash: true,
 		want: []string{`inprogress "a"`, `stdout "success: \xff\n"`, `success "a"`}},
+	{name: "uxsuccess outside a test", in: "uxsuccess: a\n", pyCrash: true, want: []string{`stdout "uxsuccess: a\n"`}},
+	{name: "time with two spaces", in: "time:  2014-01-01 00:00:00Z\n", pyCrash: true, want: []string{`stdout "time:  2014-01-01 00:00:00Z\n"`}},
 	{name: "non-UTF-8 tags", in: "tags: \xff\ntest: a\nsuccess: a\n", pyCrash: true,
 		want: []string{`stdout "tags: \xff\n"`, `inprogress "a"`, `success "a"`}},
 	{name: "bad content type", in: "test: a\nfailure: a [ multipart\nContent-Type:text/plain\n]\nafter\n", pyCrash: true,
@@ -393,6 +399,41 @@ func TestV1PassthroughRuns(t *testing.T) {
 	}
 }
 
+// TestV1PacketBreaksLine checks that a gap in the offsets (a packet the
+// Reader took) completes a partial line, as the end of input does, except in
+// multipart details, whose lines go on after the packet.
+func TestV1PacketBreaksLine(t *testing.T) {
+	cases := []struct {
+		name  string
+		parts []string // fed with an 8-byte gap between them
+		want  []string
+	}{
+		{"outcome cut", []string{"test: a\nsucc", "ess: a\n"}, []string{
+			`inprogress "a"`, `stdout "succ"`, `stdout "ess: a\n"`,
+			`file "a" traceback ` + pyMIME + ` eof ` + lostPfx + `test 'a'\n"`, `fail "a"`}},
+		{"test line cut", []string{"test: ab", "\nsuccess: a\n"}, []string{
+			`inprogress "a"`, `stdout "\n"`, `success "a"`}},
+		{"passthrough cut", []string{"hello", "world\n"}, []string{`stdout "hello"`, `stdout "world\n"`}},
+		{"simple details cut", []string{"test: a\nfailure: a [\n]", "\n]\n"}, []string{
+			`inprogress "a"`, `file "a" traceback ` + tbMIME + ` eof "]\n"`, `fail "a"`}},
+		{"multipart line goes on", []string{"test: a\nfailure: a [ multipart\nContent-Type: te", "xt/plain\nlog\n1", "\r\nx0\r\n]\n"}, []string{
+			`inprogress "a"`, `file "a" log "text/plain" eof "x"`, `fail "a"`}},
+	}
+	for _, c := range cases {
+		p := newV1Parser("stdout")
+		var q []Event
+		var off int64
+		for _, part := range c.parts {
+			p.feed([]byte(part), off, true, &q)
+			off += int64(len(part)) + 8
+		}
+		p.finish(off, &q)
+		if got := v1RenderAll(v1Ptrs(q), false); !slices.Equal(got, c.want) {
+			t.Errorf("%s:\n got: %s\nwant: %s", c.name, strings.Join(got, "\n      "), strings.Join(c.want, "\n      "))
+		}
+	}
+}
+
 func v1Ptrs(q []Event) []*Event {
 	p := make([]*Event, len(q))
 	for i := range q {
@@ -464,6 +505,38 @@ func TestV1Spill(t *testing.T) {
 	if len(evs) != 4 || evs[1].EOF() || !evs[2].EOF() || len(evs[1].FileContent) != v1SpillSize ||
 		len(evs[1].FileContent)+len(evs[2].FileContent) != len(simple)-len("test: s\nskip: s [\n]\n") {
 		t.Fatalf("simple details: %d events", len(evs))
+	}
+}
+
+// TestV1Bounds checks the bounds on what one outcome or the tag sets hold:
+// past v1MaxParts details they are emitted early, in order; past v1MaxTags
+// tags a set grows no more.
+func TestV1Bounds(t *testing.T) {
+	var in strings.Builder
+	in.WriteString("test: a\nfailure: a [ multipart\n")
+	const parts = 2*v1MaxParts + 10
+	for i := range parts {
+		fmt.Fprintf(&in, "Content-Type: text/plain\np%d\n1\r\n%c0\r\n", i, 'a'+i%26)
+	}
+	in.WriteString("]\n")
+	p := newV1Parser("stdout")
+	evs := v1Drive(t, p, []byte(in.String()))
+	if len(evs) != parts+2 || cap(p.d.parts) > v1MaxParts {
+		t.Fatalf("%d events, want %d; %d parts held", len(evs), parts+2, cap(p.d.parts))
+	}
+	for i, e := range evs[1 : parts+1] {
+		if want := fmt.Sprintf(`file "a" p%d "text/plain" eof "%c"`, i, 'a'+i%26); v1Render(e) != want {
+			t.Fatalf("event %d: %s, want %s", i+1, v1Render(e), want)
+		}
+	}
+	in.Reset()
+	in.WriteString("tags:")
+	for i := range v1MaxTags + 100 {
+		fmt.Fprintf(&in, " t%d", i)
+	}
+	in.WriteString("\ntest: a\nsuccess: a\n")
+	if evs := v1Feed(t, []byte(in.String())); len(evs) != 2 || len(evs[1].Tags) != v1MaxTags {
+		t.Fatalf("%d events, %d tags", len(evs), len(evs[len(evs)-1].Tags))
 	}
 }
 
@@ -592,14 +665,15 @@ def convert(data):
         sys.stdin, sys.stdout, sys.argv = saved
     r = Collect()
     ByteStreamToStreamResult(io.BytesIO(data), non_subunit_name='stdout').run(r)
-    return {'events': r.events}
+    return {'events': r.events, 'raw': data.hex()}
 
 print(json.dumps([convert(bytes.fromhex(h)) for h in json.load(sys.stdin)]))
 `
 
 type v1PyResult struct {
 	Crash  string           `json:"crash"`
-	Events []map[string]any `json:"events"`
+	Events []map[string]any `json:"events"` // python's decoding of Raw
+	Raw    string           `json:"raw"`    // subunit-1to2's output, in hex
 }
 
 // v1PyEvents runs v1PyHarness on inputs; it skips the test when python or
@@ -683,6 +757,24 @@ func v1AsPython(evs []*Event) []string {
 	return v1MergeStdout(s)
 }
 
+// v1EventMaps renders events (here those the Reader decodes from
+// subunit-1to2's output) in the harness's JSON form.
+func v1EventMaps(evs []*Event) []map[string]any {
+	var ms []map[string]any
+	for _, s := range v1AsPython(evs) {
+		var m map[string]any
+		if h, ok := strings.CutPrefix(s, "stdout "); ok {
+			m = map[string]any{"stdout": h}
+		} else if err := json.Unmarshal([]byte(s), &m); err != nil {
+			panic(err)
+		}
+		ms = append(ms, m)
+	}
+	return ms
+}
+
+// v1PyRender renders python's events for comparison with ours, dropping the
+// timestamps subunit-1to2 invented where ours have none.
 func v1PyRender(evs []map[string]any, ours []*Event) []string {
 	var s []string
 	i := 0 // index into ours' non-passthrough events, to drop invented timestamps
@@ -748,6 +840,10 @@ func TestV1Python(t *testing.T) {
 			if !slices.Equal(got, want) {
 				t.Errorf("input %q\n  go: %s\n  py: %s", c.in, strings.Join(got, "\n      "), strings.Join(want, "\n      "))
 			}
+			// subunit-1to2's output read back by our own v2 Reader.
+			if back := v1PyRender(v1EventMaps(v1ReadV2(t, r.Raw)), ours); !slices.Equal(got, back) {
+				t.Errorf("input %q\n      go: %s\n  Reader: %s", c.in, strings.Join(got, "\n      "), strings.Join(back, "\n      "))
+			}
 		})
 	}
 }
@@ -767,7 +863,7 @@ func v1RandomStream(r *rand.Rand) []byte {
 	for range 1 + r.IntN(12) {
 		switch r.IntN(9) {
 		case 0:
-			b.WriteString(pick("hello", "  indented", "testing", "tests: x", "success", "", "tags", "caf\xe9", "progress: push", "time") + eol())
+			b.WriteString(pick("hello", "  indented", "testing", "tests: x", "success", "", "tags", "caf\xff", "progress: push", "time") + eol())
 		case 1, 2:
 			open = pick(ids...)
 			b.WriteString(word("test", "testing") + open + eol())
@@ -776,7 +872,11 @@ func v1RandomStream(r *rand.Rand) []byte {
 			if id == "" || r.IntN(5) == 0 {
 				id = pick(ids...)
 			}
-			b.WriteString(word("success", "successful", "failure", "error", "skip", "xfail", "uxsuccess") + id)
+			outcomes := []string{"success", "successful", "failure", "error", "skip", "xfail", "uxsuccess"}
+			if open == "" {
+				outcomes = outcomes[:6] // python raises on uxsuccess outside a test
+			}
+			b.WriteString(word(outcomes...) + id)
 			switch r.IntN(3) {
 			case 0:
 				b.WriteString(eol())
@@ -813,7 +913,7 @@ func v1RandomStream(r *rand.Rand) []byte {
 			}
 			b.WriteString(eol())
 		case 7:
-			fmt.Fprintf(&b, "%s2014-%02d-%02d%s%02d:%02d:%02d%s%s%s", word("time"), 1+r.IntN(12), 1+r.IntN(28), pick(" ", "T"),
+			fmt.Fprintf(&b, "time%s%s2014-%02d-%02d%s%02d:%02d:%02d%s%s%s", pick("", ":"), pick(" ", "\t"), 1+r.IntN(12), 1+r.IntN(28), pick(" ", "T"),
 				r.IntN(24), r.IntN(60), r.IntN(60), pick("", ".5", ".000249", ".123456789"), pick("Z", "", "+01:30", "-11:00"), eol())
 		case 8:
 			b.WriteString(word("progress") + pick("+1", "-2", "7", "push", "pop") + eol())
@@ -821,9 +921,36 @@ func v1RandomStream(r *rand.Rand) []byte {
 	}
 	s := b.String()
 	if r.IntN(3) == 0 && len(s) > 0 {
-		s = s[:r.IntN(len(s))] // the end of input may cut anything short
+		// The end of input may cut anything short, but not a UTF-8 character:
+		// python's v2 decoder would then swallow the next packet (its quirk Q1).
+		cut := r.IntN(len(s))
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut]
 	}
 	return []byte(s)
+}
+
+// v1ReadV2 decodes a v2 stream (hex) with the Reader, v1 parsing off.
+func v1ReadV2(t *testing.T, rawHex string) []*Event {
+	t.Helper()
+	raw, err := hex.DecodeString(rawHex)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := NewReader(bytes.NewReader(raw), WithV1(false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var evs []*Event
+	for ev, err := range r.All() {
+		if err != nil {
+			t.Fatalf("reading subunit-1to2's output: %v", err)
+		}
+		evs = append(evs, ev.Clone())
+	}
+	return evs
 }
 
 // TestV1PythonRandom compares the parser with subunit-1to2 on random streams
@@ -850,9 +977,162 @@ func TestV1PythonRandom(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("input %q\n  go: %s\n  py: %s", in, strings.Join(got, "\n      "), strings.Join(want, "\n      "))
 		}
+		if back := v1PyRender(v1EventMaps(v1ReadV2(t, res[i].Raw)), ours); !slices.Equal(got, back) {
+			t.Errorf("input %q\n      go: %s\n  Reader: %s", in, strings.Join(got, "\n      "), strings.Join(back, "\n      "))
+		}
 	}
 	if compared < len(inputs)*3/4 {
 		t.Errorf("python raised on %d of %d inputs; the generator is off", len(inputs)-compared, len(inputs))
 	}
 	t.Logf("%d streams compared with python", compared)
+}
+
+// v1ViaReader reads in through a Reader (v1 on) with a 4 KiB buffer, the
+// source wrapped by wrap, and returns its events, which must hold no error.
+func v1ViaReader(t *testing.T, in []byte, wrap func(io.Reader) io.Reader) []*Event {
+	t.Helper()
+	r, err := NewReader(wrap(bytes.NewReader(in)), WithBufferSize(4096))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var evs []*Event
+	for ev, err := range r.All() {
+		if err != nil {
+			t.Fatalf("input %.80q: %v", in, err)
+		}
+		evs = append(evs, ev.Clone())
+	}
+	return evs
+}
+
+var v1Sources = []struct {
+	name string
+	wrap func(io.Reader) io.Reader
+}{
+	{"whole", func(r io.Reader) io.Reader { return r }},
+	{"half", iotest.HalfReader},
+	{"byte", iotest.OneByteReader},
+}
+
+// TestV1ThroughReader checks the parser inside the Reader: every table case,
+// read whole, in halves and a byte at a time, gives the events a one-shot
+// feed gives (a multipart body holding 0xB3 included, as rawWanted makes the
+// Reader hand it over unscanned).
+func TestV1ThroughReader(t *testing.T) {
+	for _, src := range v1Sources {
+		for _, c := range v1Cases {
+			want := v1RenderAll(v1Merge(v1Feed(t, []byte(c.in))), true)
+			if got := v1RenderAll(v1Merge(v1ViaReader(t, []byte(c.in), src.wrap)), true); !slices.Equal(got, want) {
+				t.Errorf("%s, %s:\n got: %s\nwant: %s", src.name, c.name, strings.Join(got, "\n      "), strings.Join(want, "\n      "))
+			}
+		}
+	}
+}
+
+// TestV1ReaderLongStream reads a v1 stream many times the Reader's buffer:
+// lines cut by buffer refills must not be taken for whole lines.
+func TestV1ReaderLongStream(t *testing.T) {
+	for _, body := range []string{"abc", "\xb3\n\xb3"} {
+		var b strings.Builder
+		for i := range 2000 {
+			fmt.Fprintf(&b, "chatter line %d\ntest: t.%d\ntags: w-%d\nsuccess: t.%d [ multipart\nContent-Type: text/plain\nlog\n3\r\n%s0\r\n]\n", i, i, i%3, i, body)
+		}
+		in := []byte(b.String())
+		want := v1RenderAll(v1Merge(v1Feed(t, in)), true)
+		for _, src := range v1Sources {
+			if got := v1RenderAll(v1Merge(v1ViaReader(t, in, src.wrap)), true); !slices.Equal(got, want) {
+				for i := range min(len(got), len(want)) {
+					if got[i] != want[i] {
+						t.Fatalf("body %q, %s: event %d of %d is\n%s\nwant\n%s", body, src.name, i, len(want), got[i], want[i])
+					}
+				}
+				t.Fatalf("body %q, %s: %d events, want %d", body, src.name, len(got), len(want))
+			}
+		}
+	}
+}
+
+// TestV1MixedWithV2 interleaves v1 text and v2 packets, as python's
+// subunit-1to2 output of a mixed stream would: each packet is an event of its
+// own between the v1 tests.
+func TestV1MixedWithV2(t *testing.T) {
+	var buf bytes.Buffer
+	w, err := NewWriter(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	packet := func(id string, s Status) []byte {
+		buf.Reset()
+		if err := w.Write(&Event{Flags: FlagTestID | FlagRunnable, TestID: []byte(id), Status: s}); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		return slices.Clone(buf.Bytes())
+	}
+	var in []byte
+	in = append(in, "test: a\nsuccess: a\n"...)
+	in = append(in, packet("foo", StatusExists)...)
+	in = append(in, "\ntest: b\nfailure: b [ multipart\nContent-Type: text/plain\nlog\n"...)
+	in = append(in, "4\r\n\xb3\xb3\n\n0\r\n]\n"...)
+	in = append(in, packet("bar", StatusSuccess)...)
+	in = append(in, "chatter\n"...)
+	want := []string{
+		`inprogress "a"`, `success "a"`, `exists "foo" !bad-test-event`, `stdout "\n"`, `inprogress "b"`,
+		`file "b" log "text/plain" eof "\xb3\xb3\n\n"`, `fail "b"`, `success "bar" !bad-test-event`, `stdout "chatter\n"`,
+	}
+	for _, src := range v1Sources {
+		if got := v1RenderAll(v1Merge(v1ViaReader(t, in, src.wrap)), false); !slices.Equal(got, want) {
+			t.Errorf("%s:\n got: %s\nwant: %s", src.name, strings.Join(got, "\n      "), strings.Join(want, "\n      "))
+		}
+	}
+}
+
+// benchV1 feeds data in 64 KiB pieces, as the Reader does, releasing the
+// events after each piece.
+func benchV1(b *testing.B, data []byte) {
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	var q []Event
+	for b.Loop() {
+		p := newV1Parser("stdout")
+		for off := 0; off < len(data); {
+			n := min(64<<10, len(data)-off)
+			if want := p.rawWanted(); want > 0 {
+				n = min(n, want)
+			}
+			p.feed(data[off:off+n], int64(off), false, &q)
+			off += n
+			q = q[:0]
+			p.release()
+		}
+		p.finish(int64(len(data)), &q)
+		q = q[:0]
+	}
+}
+
+// BenchmarkV1Chatter: text that is almost all non-directive output.
+func BenchmarkV1Chatter(b *testing.B) {
+	var s strings.Builder
+	for i := 0; s.Len() < 8<<20; i++ {
+		fmt.Fprintf(&s, "2024-01-01 12:00:%02d.123 INFO some.module: request %d handled in 12ms\n", i%60, i)
+		if i%1000 == 0 {
+			fmt.Fprintf(&s, "test: t.%d\nsuccess: t.%d\n", i, i)
+		}
+	}
+	benchV1(b, []byte(s.String()))
+}
+
+// BenchmarkV1Tests: a stestr repository file, one test per 5 lines with
+// multipart details.
+func BenchmarkV1Tests(b *testing.B) {
+	var s strings.Builder
+	for i := 0; s.Len() < 8<<20; i++ {
+		fmt.Fprintf(&s, "time: 2024-01-01 12:00:%02d.000%03dZ\ntags: worker-%d\ntest: tempest.api.compute.test_servers.ServersTest.test_%d[id-%08d,smoke]\n"+
+			"time: 2024-01-01 12:00:%02d.500000Z\nsuccessful: tempest.api.compute.test_servers.ServersTest.test_%d[id-%08d,smoke] [ multipart\n"+
+			"Content-Type: text/plain;charset=utf8\npythonlogging:''\n1E\r\n2024-01-01 INFO request done.\n0\r\n]\ntags: -worker-%d\n",
+			i%60, i%1000, i%4, i, i, i%60, i, i, i%4)
+	}
+	benchV1(b, []byte(s.String()))
 }

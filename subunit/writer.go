@@ -33,8 +33,10 @@ import (
 // identical bytes.
 //
 // A Writer buffers its output in about 64 KiB and, by default, flushes after
-// every packet (see WithFlushEachPacket). File content is hashed and written in
-// place, never copied into a packet buffer; Write allocates nothing per packet.
+// every packet (see WithFlushEachPacket). File content of more than 256 bytes
+// is hashed and written where it is, never copied into a packet buffer (the
+// output buffer aside: content larger than its free space goes straight to the
+// underlying writer). Write allocates nothing per packet.
 // A Writer is not safe for concurrent use. After an error from the underlying
 // writer, every later call returns that error.
 type Writer struct {
@@ -99,8 +101,8 @@ func (w *Writer) Write(ev *Event) error {
 	if ev == nil {
 		return errors.New("subunit: nil Event")
 	}
-	var p plan
-	if err := p.check(ev); err != nil {
+	p, err := newPlan(ev)
+	if err != nil {
 		return err
 	}
 	if p.flags&FlagFile == 0 {
@@ -145,11 +147,12 @@ func (w *Writer) Write(ev *Event) error {
 // FlagEOF are implied). ev.FileContent must be empty. An empty reader gives one
 // packet with no content and FlagEOF, as subunit-output writes an empty file.
 //
-// WriteFile reads one chunk ahead, so that FlagEOF lands on the last chunk with
-// content, and holds at most one chunk (about 4 MiB by default, see
-// WithMaxChunk) in a buffer it reuses across calls. If r fails, WriteFile
-// returns its error after the packets already written; the file then has no
-// FlagEOF.
+// WriteFile writes a packet once it has read a full chunk (about 4 MiB by
+// default, see WithMaxChunk) and one byte more, so that FlagEOF lands on the
+// last chunk with content, or reached the end of r. It holds at most one chunk,
+// in a buffer it reuses across calls. If r fails, WriteFile returns its error
+// after the packets already written; the file then has no FlagEOF. ev is not
+// retained.
 func (w *Writer) WriteFile(ev *Event, r io.Reader) error {
 	if w.err != nil {
 		return w.err
@@ -162,8 +165,8 @@ func (w *Writer) WriteFile(ev *Event, r io.Reader) error {
 	}
 	e := *ev
 	e.Flags |= FlagFile | FlagEOF
-	var p plan
-	if err := p.check(&e); err != nil {
+	p, err := newPlan(&e)
+	if err != nil {
 		return err
 	}
 	capFirst := contentCapacity(p.every+p.firstOnly, w.opts.maxChunk)
@@ -218,71 +221,76 @@ type plan struct {
 // presence is the part of Event.Flags a Writer takes as given.
 const presence = FlagTestID | FlagRouteCode | FlagTimestamp | FlagRunnable | FlagFile | FlagEOF
 
-// check checks ev and computes its flags and field sizes.
-func (p *plan) check(ev *Event) error {
-	*p = plan{ev: ev, flags: version2 | ev.Flags&presence, every: 1 + 2 + 4}
+// newPlan checks ev and computes its flags and field sizes.
+func newPlan(ev *Event) (plan, error) {
+	p := plan{ev: ev, flags: version2 | ev.Flags&presence, every: 1 + 2 + 4}
 	if ev.Status > StatusXFail {
-		return fmt.Errorf("subunit: cannot write status %v: not a wire status", ev.Status)
+		return p, fmt.Errorf("subunit: cannot write status %v: not a wire status", ev.Status)
 	}
 	p.flags |= Flags(ev.Status)
 	if p.flags&FlagTimestamp != 0 {
 		sec := ev.Timestamp.Unix()
 		if sec < 0 || sec > math.MaxUint32 {
-			return fmt.Errorf("%w: %s", ErrWriterTime, ev.Timestamp.UTC().Format(time.RFC3339Nano))
+			return p, fmt.Errorf("%w: %s", ErrWriterTime, ev.Timestamp.UTC().Format(time.RFC3339Nano))
 		}
 		p.sec, p.nsec = uint32(sec), uint32(ev.Timestamp.Nanosecond())
 		p.every += 4 + int64(varintLen(p.nsec))
 	}
+	var n int64
+	var err error
 	if p.flags&FlagTestID != 0 {
-		if err := p.str(&p.every, ev.TestID, "test id", -1); err != nil {
-			return err
+		if n, err = stringSize(ev.TestID, "test id", -1); err != nil {
+			return p, err
 		}
+		p.every += n
 	}
 	if len(ev.Tags) > 0 {
 		p.flags |= FlagTags
 		p.firstOnly += sizeLen(len(ev.Tags))
 		for i, t := range ev.Tags {
-			if err := p.str(&p.firstOnly, t, "tag", i); err != nil {
-				return err
+			if n, err = stringSize(t, "tag", i); err != nil {
+				return p, err
 			}
+			p.firstOnly += n
 		}
 	}
 	if len(ev.MIME) > 0 {
 		p.flags |= FlagMIME
-		if err := p.str(&p.firstOnly, ev.MIME, "MIME type", -1); err != nil {
-			return err
+		if n, err = stringSize(ev.MIME, "MIME type", -1); err != nil {
+			return p, err
 		}
+		p.firstOnly += n
 	}
 	if p.flags&FlagFile != 0 {
-		if err := p.str(&p.every, ev.FileName, "file name", -1); err != nil {
-			return err
+		if n, err = stringSize(ev.FileName, "file name", -1); err != nil {
+			return p, err
 		}
+		p.every += n
 	}
 	if p.flags&FlagRouteCode != 0 {
-		if err := p.str(&p.every, ev.RouteCode, "route code", -1); err != nil {
-			return err
+		if n, err = stringSize(ev.RouteCode, "route code", -1); err != nil {
+			return p, err
 		}
+		p.every += n
 	}
-	return nil
+	return p, nil
 }
 
-// str checks the string s of field (tag number i when i >= 0) and adds its
-// encoded size to *size.
-func (p *plan) str(size *int64, s []byte, field string, i int) error {
-	var bad error
-	if !utf8.Valid(s) {
-		bad = ErrWriterUTF8
-	} else if bytes.IndexByte(s, 0) >= 0 {
-		bad = ErrWriterNUL
+// stringSize checks the string s of field (tag number i when i >= 0) and
+// returns the size of its encoding.
+func stringSize(s []byte, field string, i int) (int64, error) {
+	if len(s) > maxBase {
+		return 0, fmt.Errorf("%w: %s of %d bytes", ErrWriterTooLong, field, len(s))
 	}
-	if bad != nil {
+	if bad := stringProblem(s); bad != nil {
+		at := firstBadByte(s)
+		near := s[max(0, at-20):min(len(s), at+20)]
 		if i >= 0 {
-			return fmt.Errorf("%w: %s %d (%q)", bad, field, i, s)
+			return 0, fmt.Errorf("%w: %s %d, byte %d (near %q)", bad, field, i, at, near)
 		}
-		return fmt.Errorf("%w: %s %q", bad, field, s)
+		return 0, fmt.Errorf("%w: %s, byte %d (near %q)", bad, field, at, near)
 	}
-	*size += sizeLen(len(s)) + int64(len(s))
-	return nil
+	return sizeLen(len(s)) + int64(len(s)), nil
 }
 
 // tooLong reports the fields of p that do not fit in one packet.
@@ -347,6 +355,11 @@ func lengthWidth(base int) int {
 	return 3
 }
 
+// inlineContent is the most file content emit copies into the packet buffer:
+// for small content one CRC pass and one write cost less than three. Larger
+// content is hashed and written where it is, without a copy.
+const inlineContent = 256
+
 // emit writes one packet of p with the given flags and file content. The
 // caller has checked that it fits.
 func (w *Writer) emit(p *plan, flags Flags, content []byte) error {
@@ -371,6 +384,10 @@ func (w *Writer) emit(p *plan, flags Flags, content []byte) error {
 	if flags&FlagFile != 0 {
 		b = appendString(b, ev.FileName)
 		b = appendVarint(b, uint32(len(content)))
+		if len(content) <= inlineContent {
+			b = append(b, content...)
+			content = nil
+		}
 	}
 	head := len(b)
 	if flags&FlagRouteCode != 0 {
@@ -382,15 +399,20 @@ func (w *Writer) emit(p *plan, flags Flags, content []byte) error {
 	b[start] = signature
 	binary.BigEndian.PutUint16(b[start+1:], uint16(flags))
 	appendVarint(b[start+3:start+3], uint32(base+width))
-	crc := crc32.Update(0, crc32.IEEETable, b[start:head])
-	crc = crc32.Update(crc, crc32.IEEETable, content)
-	crc = crc32.Update(crc, crc32.IEEETable, b[head:])
-	b = binary.BigEndian.AppendUint32(b, crc)
+	var err error
+	if content == nil {
+		b = binary.BigEndian.AppendUint32(b, crc32.Update(0, crc32.IEEETable, b[start:]))
+		_, err = w.bw.Write(b[start:])
+	} else {
+		crc := crc32.Update(0, crc32.IEEETable, b[start:head])
+		crc = crc32.Update(crc, crc32.IEEETable, content)
+		crc = crc32.Update(crc, crc32.IEEETable, b[head:])
+		b = binary.BigEndian.AppendUint32(b, crc)
+		w.bw.Write(b[start:head])
+		w.bw.Write(content)
+		_, err = w.bw.Write(b[head:]) // bufio.Writer errors are sticky: this one reports all three
+	}
 	w.scratch = b[:0]
-
-	w.bw.Write(b[start:head])
-	w.bw.Write(content)
-	_, err := w.bw.Write(b[head:]) // bufio.Writer errors are sticky: this one reports all three
 	if err == nil && w.opts.flushEach {
 		err = w.bw.Flush()
 	}
@@ -429,4 +451,50 @@ func fill(r io.Reader, buf []byte, want int) ([]byte, error) {
 		}
 	}
 	return buf, nil
+}
+
+// stringProblem returns ErrWriterUTF8 when s is not UTF-8, ErrWriterNUL when
+// it holds a NUL byte (the first problem found when it has both), and nil when
+// it may be written. ASCII, the common case, is checked eight bytes at a time
+// in one pass; utf8.Valid sees only what follows the first non-ASCII byte.
+func stringProblem(s []byte) error {
+	const high, ones = 0x8080808080808080, 0x0101010101010101
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := binary.LittleEndian.Uint64(s[i:])
+		if x&high != 0 || (x-ones)&^x&high != 0 { // a non-ASCII or a zero byte
+			break
+		}
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c == 0 {
+			return ErrWriterNUL
+		} else if c >= utf8.RuneSelf {
+			break
+		}
+	}
+	rest := s[i:]
+	if len(rest) == 0 {
+		return nil
+	}
+	if !utf8.Valid(rest) {
+		return ErrWriterUTF8
+	}
+	if bytes.IndexByte(rest, 0) >= 0 {
+		return ErrWriterNUL
+	}
+	return nil
+}
+
+// firstBadByte returns the offset of the first NUL byte or invalid UTF-8
+// sequence in s, or len(s).
+func firstBadByte(s []byte) int {
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRune(s[i:])
+		if r == 0 || (r == utf8.RuneError && n == 1) {
+			return i
+		}
+		i += n
+	}
+	return len(s)
 }

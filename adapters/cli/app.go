@@ -24,15 +24,28 @@ type env struct {
 func commands(e *env) []*ucli.Command {
 	return []*ucli.Command{
 		subunitCommand(e),
+		cpidCommand(e),
+		resultsCommand(e), uploadCommand(e), uploadSubunitCommand(e), listCommand(e), signCommand(e), keygenCommand(e),
 	}
 }
 
 // Run runs the refstack command line. args[0] is the program name, as in
 // os.Args. It reads stdin only when a command is given "-" as its input, writes
 // only to stdout and stderr, and returns the exit code (see the package doc).
+// A nil stdin reads as empty; nil stdout or stderr discard what they get. Run
+// may be called from several goroutines at once.
 func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		args = []string{"refstack"}
+	}
+	if stdin == nil {
+		stdin = strings.NewReader("")
+	}
+	if stdout == nil {
+		stdout = io.Discard
+	}
+	if stderr == nil {
+		stderr = io.Discard
 	}
 	e := &env{prog: filepath.Base(args[0]), stdin: stdin, stdout: stdout, stderr: stderr}
 	app := newApp(e)
@@ -54,32 +67,36 @@ func newApp(e *env) *ucli.App {
 	app := &ucli.App{
 		Name:            e.prog,
 		HelpName:        e.prog,
-		Usage:           "RefStack interoperability tooling: subunit test streams",
-		Description:     "refstack reads the subunit streams Tempest writes, filters them and converts them to\nother formats. Every input is a file path, or - for standard input; subunit v1 and v2\nare both accepted.",
+		Usage:           "RefStack interoperability tooling for OpenStack clouds",
+		Description:     "refstack works with the results of Tempest runs: it reads, filters and converts subunit\nstreams, finds a cloud's CPID, and signs and uploads results to a RefStack server.\nInputs are file paths, or - for standard input.",
 		Commands:        commands(e),
 		Reader:          e.stdin,
 		Writer:          e.stdout,
 		ErrWriter:       e.stderr,
 		HideHelpCommand: true,
-		OnUsageError:    onUsageError,
+		// urfave/cli's own help flag is a package variable it writes to while
+		// parsing; each app gets its own instead, so that Run is safe to call
+		// from several goroutines.
+		HideHelp:     true,
+		Flags:        []ucli.Flag{helpFlag()},
+		OnUsageError: onUsageError,
 		// urfave/cli must never exit the process: Run maps errors to codes.
 		ExitErrHandler: func(*ucli.Context, error) {},
 		Action: func(c *ucli.Context) error {
-			if c.Args().Present() {
-				return usageErrorf("unknown command %q", c.Args().First())
-			}
-			return helpToStderr(c, ucli.ShowAppHelp)
+			return noCommand(c, "", ucli.ShowAppHelp)
 		},
 	}
-	setUsageErrors(app.Commands)
+	prepare(app.Commands)
 	return app
 }
 
-// setUsageErrors makes every command report flag parsing errors as usage
-// errors instead of printing its help, and any error of its action that is
-// not an *ExitError as one that stopped the command.
-func setUsageErrors(cmds []*ucli.Command) {
+// prepare gives every command its own help flag, makes it report flag parsing
+// errors as usage errors instead of printing its help, and makes any error of
+// its action that is not an *ExitError one that stopped the command.
+func prepare(cmds []*ucli.Command) {
 	for _, c := range cmds {
+		c.HideHelp, c.HideHelpCommand = true, true
+		c.Flags = append(c.Flags, helpFlag())
 		c.OnUsageError = onUsageError
 		if act := c.Action; act != nil {
 			c.Action = func(ctx *ucli.Context) error {
@@ -91,8 +108,12 @@ func setUsageErrors(cmds []*ucli.Command) {
 				return err
 			}
 		}
-		setUsageErrors(c.Subcommands)
+		prepare(c.Subcommands)
 	}
+}
+
+func helpFlag() ucli.Flag {
+	return &ucli.BoolFlag{Name: "help", Aliases: []string{"h"}, Usage: "show help", DisableDefaultText: true}
 }
 
 func onUsageError(c *ucli.Context, err error, _ bool) error {
@@ -123,12 +144,20 @@ func helpPath(name string, cmds []*ucli.Command, args []string) string {
 	return path
 }
 
-// helpToStderr prints help with show on standard error and returns a usage
-// error: a command that needs a subcommand was given none.
-func helpToStderr(c *ucli.Context, show func(*ucli.Context) error) error {
+// noCommand is the action of a command that needs a subcommand (prefix is
+// its own words, "" at the top): "help" alone prints its help; nothing prints
+// the help on standard error and is a usage error; anything else is an unknown
+// command.
+func noCommand(c *ucli.Context, prefix string, show func(*ucli.Context) error) error {
+	switch {
+	case c.NArg() == 1 && c.Args().First() == "help":
+		return show(c)
+	case c.Args().Present():
+		return usageErrorf("unknown command %q", prefix+c.Args().First())
+	}
 	c.App.Writer = c.App.ErrWriter
 	if err := show(c); err != nil {
-		return notFinished(err)
+		return err
 	}
 	return &ExitError{Code: CodeUsage}
 }

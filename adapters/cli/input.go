@@ -50,15 +50,17 @@ type readOptions struct {
 
 func strictFlag() ucli.Flag {
 	return &ucli.BoolFlag{
-		Name:  "strict",
-		Usage: "stop at the first bad packet (exit code 3) instead of reporting it as the failed test \"subunit.parser\" and going on",
+		Name:               "strict",
+		DisableDefaultText: true,
+		Usage:              "stop at the first bad packet (exit code 3) instead of reporting it as the failed test \"subunit.parser\" and going on",
 	}
 }
 
 func noPassthroughFlag() ucli.Flag {
 	return &ucli.BoolFlag{
-		Name:  "no-passthrough",
-		Usage: "drop output that belongs to no test (non-subunit text, run-level attachments)",
+		Name:               "no-passthrough",
+		DisableDefaultText: true,
+		Usage:              "drop output that belongs to no test (non-subunit text, run-level attachments)",
 	}
 }
 

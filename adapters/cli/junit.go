@@ -191,8 +191,9 @@ func failureText(r *subunit.Record) string {
 }
 
 // exceptionLine matches the last line of a Python traceback:
-// "package.ExceptionType: message" or a bare "ExceptionType".
-var exceptionLine = regexp.MustCompile(`^([A-Za-z_][\w.]*)(?::\s|$)`)
+// "package.ExceptionType: message" or a bare "ExceptionType" (class names are
+// capitalised, which tells "subunit: packet ..." apart).
+var exceptionLine = regexp.MustCompile(`^((?:[A-Za-z_]\w*\.)*_*[A-Z]\w*)(?::\s|$)`)
 
 // failureSummary returns the message attribute of a failure (the last
 // non-blank line of its text, at most 200 characters) and its type (the

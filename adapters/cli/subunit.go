@@ -8,8 +8,9 @@ import (
 // is a new file with a func(*env) *ucli.Command and one line here.
 func subunitCommand(e *env) *ucli.Command {
 	return &ucli.Command{
-		Name:  "subunit",
-		Usage: "read, filter and convert subunit streams (v1 or v2)",
+		Name:      "subunit",
+		Usage:     "read, filter and convert subunit streams (v1 or v2)",
+		UsageText: e.prog + " subunit command [command options] FILE|-",
 		Description: "Each command reads one subunit stream from FILE, or from standard input when FILE is -.\n" +
 			"Version 2 packets and version 1 text may be mixed. Bad packets are reported on\n" +
 			"standard error and counted as the failed test \"subunit.parser\", as python-subunit\n" +
@@ -21,10 +22,7 @@ func subunitCommand(e *env) *ucli.Command {
 			subunitJUnitCommand(e),
 		},
 		Action: func(c *ucli.Context) error {
-			if c.Args().Present() {
-				return usageErrorf("unknown command %q", "subunit "+c.Args().First())
-			}
-			return helpToStderr(c, ucli.ShowSubcommandHelp)
+			return noCommand(c, "subunit ", ucli.ShowSubcommandHelp)
 		},
 	}
 }

@@ -21,7 +21,7 @@ func subunitLsCommand(e *env) *ucli.Command {
 			"--no-passthrough. Exits 1 when a test failed or never finished.",
 		Flags: []ucli.Flag{
 			statusFlag("list only tests whose final status is one of these"),
-			&ucli.BoolFlag{Name: "exists", Usage: "also list tests the stream only enumerates (status exists)"},
+			&ucli.BoolFlag{Name: "exists", Usage: "also list tests the stream only enumerates (status exists)", DisableDefaultText: true},
 			noPassthroughFlag(),
 			strictFlag(),
 		},

@@ -19,7 +19,7 @@ func subunitStatsCommand(e *env) *ucli.Command {
 			"enumerated (exists) tests not at all. Output that belongs to no test is copied to\n" +
 			"standard output first unless --no-passthrough or --json. Exits 1 when a test failed.",
 		Flags: []ucli.Flag{
-			&ucli.BoolFlag{Name: "json", Usage: "print one JSON object: total, passed, failed, skipped, xfail, uxsuccess, tags"},
+			&ucli.BoolFlag{Name: "json", Usage: "print one JSON object: total, passed, failed, skipped, xfail, uxsuccess, tags", DisableDefaultText: true},
 			noPassthroughFlag(),
 			strictFlag(),
 		},

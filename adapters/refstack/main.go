@@ -20,6 +20,9 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// After the first signal the command winds down; a second one, say while
+	// it waits on a terminal, kills the process as usual.
+	go func() { <-ctx.Done(); stop() }()
 	code := cli.Run(ctx, os.Args, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)

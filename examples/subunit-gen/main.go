@@ -243,4 +243,3 @@ func traceback(n int) []byte {
 		"    self.assertEqual(200, resp.status)\n"+
 		"testtools.matchers._impl.MismatchError: 200 != 404\n", 100+n%400)
 }
-
