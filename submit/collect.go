@@ -69,7 +69,7 @@ func CollectStream(src io.Reader) (*Collector, error) {
 		return nil, fmt.Errorf("submit: %w", err)
 	}
 	var c Collector
-	for rec, err := range subunit.Records(rd, subunit.WithAttachmentLimit(0)) {
+	for rec, err := range subunit.Records(rd, subunit.WithAttachmentLimit(0), subunit.WithRecordReuse()) {
 		if err != nil {
 			return nil, fmt.Errorf("submit: read subunit stream: %w", err)
 		}

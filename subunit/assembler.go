@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"slices"
 	"time"
 )
@@ -44,9 +45,13 @@ var ErrAssemblerClosed = errors.New("subunit: assembler is closed")
 type Assembler struct {
 	emit   func(*Record) error
 	opts   recordOptions
-	open   map[string]*openRecord // by recordKey
-	seq    uint64                 // order of first appearance
-	key    []byte                 // scratch for recordKey
+	open   map[uint64]*openRecord // by the hash of recordKey, colliding records chained
+	seed   maphash.Seed
+	last   *openRecord       // the record the previous event went to
+	free   []*openRecord     // emitted records to recycle (WithRecordReuse)
+	tagSet map[string]string // tags seen, to share their strings (WithRecordReuse)
+	seq    uint64            // order of first appearance
+	key    []byte            // scratch for recordKey
 	closed bool
 }
 
@@ -54,8 +59,10 @@ type Assembler struct {
 // TestID and RouteCode strings, so that opening a record allocates twice.
 type openRecord struct {
 	Record
-	key string
-	seq uint64
+	key  string
+	hash uint64
+	next *openRecord // another open record whose key has the same hash
+	seq  uint64
 }
 
 // NewAssembler returns an Assembler that hands each record to emit as it
@@ -71,7 +78,7 @@ func NewAssembler(emit func(*Record) error, opts ...RecordOption) (*Assembler, e
 			return nil, err
 		}
 	}
-	return &Assembler{emit: emit, opts: o, open: make(map[string]*openRecord)}, nil
+	return &Assembler{emit: emit, opts: o, open: make(map[uint64]*openRecord), seed: maphash.MakeSeed()}, nil
 }
 
 // Add feeds one event to the records. It returns an error for a nil event or
@@ -93,9 +100,16 @@ func (a *Assembler) Add(ev *Event) error {
 		ts = ev.Timestamp
 	}
 	a.key = appendRecordKey(a.key[:0], ev)
-	o := a.open[string(a.key)]
-	if o == nil {
-		o = a.start(ev, ts)
+	// A test's events mostly come in a row: try the last record before the map.
+	o := a.last
+	if o == nil || o.key != string(a.key) {
+		// Test ids share long prefixes and suffixes, which makes comparing
+		// string keys slow: the map holds their hashes instead.
+		h := maphash.Bytes(a.seed, a.key)
+		if o = a.find(h); o == nil {
+			o = a.start(ev, ts, h)
+		}
+		a.last = o
 	}
 	if ev.Status != StatusUndefined {
 		o.Status = ev.Status
@@ -106,14 +120,23 @@ func (a *Assembler) Add(ev *Event) error {
 		sinkErr = a.addChunk(o, ev)
 	}
 	if ev.Flags&FlagTags != 0 && !sameTags(o.Tags, ev.Tags) {
-		o.Tags = copyTags(ev.Tags)
+		if a.opts.reuse {
+			o.Tags = a.internTags(o.Tags[:0], ev.Tags)
+		} else {
+			o.Tags = copyTags(ev.Tags)
+		}
 	}
 	if !ev.Status.Final() {
 		return sinkErr
 	}
-	delete(a.open, o.key)
+	a.remove(o)
+	a.last = nil
 	o.Complete = true
-	if err := a.emit(&o.Record); err != nil && sinkErr == nil {
+	err := a.emit(&o.Record)
+	if a.opts.reuse {
+		a.free = append(a.free, o)
+	}
+	if err != nil && sinkErr == nil {
 		return err
 	}
 	return sinkErr
@@ -163,9 +186,12 @@ func (a *Assembler) Close() error {
 	a.closed = true
 	left := make([]*openRecord, 0, len(a.open))
 	for _, o := range a.open {
-		left = append(left, o)
+		for ; o != nil; o = o.next {
+			left = append(left, o)
+		}
 	}
 	clear(a.open)
+	a.last = nil
 	slices.SortFunc(left, func(x, y *openRecord) int { return cmp.Compare(x.seq, y.seq) })
 	for _, o := range left {
 		o.Stop = time.Time{}
@@ -177,9 +203,17 @@ func (a *Assembler) Close() error {
 }
 
 // start opens the record of ev.
-func (a *Assembler) start(ev *Event, ts time.Time) *openRecord {
+func (a *Assembler) start(ev *Event, ts time.Time, h uint64) *openRecord {
 	key := string(a.key)
-	o := &openRecord{key: key, seq: a.seq}
+	var o *openRecord
+	if n := len(a.free); n > 0 {
+		o, a.free = a.free[n-1], a.free[:n-1]
+		tags, atts := o.Tags[:0], o.Attachments[:0]
+		*o = openRecord{key: key, hash: h, next: a.open[h], seq: a.seq}
+		o.Tags, o.Attachments = tags, atts
+	} else {
+		o = &openRecord{key: key, hash: h, next: a.open[h], seq: a.seq}
+	}
 	a.seq++
 	o.TestID = key[len(key)-len(ev.TestID):]
 	if ev.Flags&FlagRouteCode != 0 && len(ev.RouteCode) > 0 {
@@ -187,12 +221,41 @@ func (a *Assembler) start(ev *Event, ts time.Time) *openRecord {
 	}
 	o.Status = StatusUnknown
 	o.Start = ts
-	a.open[key] = o
+	a.open[h] = o
 	return o
 }
 
+// find returns the open record whose key is a.key and whose hash is h.
+func (a *Assembler) find(h uint64) *openRecord {
+	o := a.open[h]
+	for o != nil && o.key != string(a.key) {
+		o = o.next
+	}
+	return o
+}
+
+// remove takes o out of the open records.
+func (a *Assembler) remove(o *openRecord) {
+	head := a.open[o.hash]
+	if head == o {
+		if o.next == nil {
+			delete(a.open, o.hash)
+		} else {
+			a.open[o.hash] = o.next
+		}
+		return
+	}
+	for p := head; p != nil; p = p.next {
+		if p.next == o {
+			p.next = o.next
+			return
+		}
+	}
+}
+
 // appendRecordKey appends the key of ev's record: whether a route code is
-// present, the route code's length and bytes, then the test id.
+// present, the route code's length and bytes, then the test id (which must
+// stay last: start slices the record's strings out of the key).
 func appendRecordKey(b []byte, ev *Event) []byte {
 	if ev.Flags&FlagRouteCode == 0 {
 		return append(append(b, 0), ev.TestID...)
@@ -298,6 +361,30 @@ func hasTag(cur []string, t []byte) bool {
 }
 
 // copyTags returns tags as a sorted set of strings, nil when empty.
+// internTags is copyTags into dst, with one string per distinct tag for the
+// whole stream (tag sets such as worker-N repeat from test to test).
+func (a *Assembler) internTags(dst []string, tags [][]byte) []string {
+	if a.tagSet == nil {
+		a.tagSet = make(map[string]string)
+	}
+	for _, t := range tags {
+		s, ok := a.tagSet[string(t)]
+		if !ok {
+			s = string(t)
+			if len(a.tagSet) < maxInternedTags {
+				a.tagSet[s] = s
+			}
+		}
+		dst = append(dst, s)
+	}
+	slices.Sort(dst)
+	return slices.Compact(dst)
+}
+
+// maxInternedTags bounds the memory internTags keeps for a stream whose tags
+// never repeat.
+const maxInternedTags = 4096
+
 func copyTags(tags [][]byte) []string {
 	if len(tags) == 0 {
 		return nil

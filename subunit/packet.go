@@ -113,10 +113,25 @@ func (f *fieldReader) str(field string) ([]byte, error) {
 	return s, nil
 }
 
-// validString reports whether s is UTF-8 without a NUL byte. ASCII, the common
-// case, is checked a word at a time by utf8.Valid.
+// validString reports whether s is UTF-8 without a NUL byte. Test ids, tags
+// and MIME types are nearly always ASCII, which one pass checks a word at a
+// time for both conditions; the rest of s after the first other byte takes
+// the general path.
 func validString(s []byte) bool {
-	return utf8.Valid(s) && bytes.IndexByte(s, 0) < 0
+	const high, ones = 0x8080808080808080, 0x0101010101010101
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		v := binary.LittleEndian.Uint64(s[i:])
+		if v&high != 0 || (v-ones)&^v&high != 0 { // a byte >= 0x80, or a zero byte
+			break
+		}
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c == 0 || c >= 0x80 {
+			return c != 0 && utf8.Valid(s[i:]) && bytes.IndexByte(s[i:], 0) < 0
+		}
+	}
+	return true
 }
 
 // decodeFields fills ev from a packet body, in wire order. tags is a reusable

@@ -249,3 +249,26 @@ func TestChecksumMatchesLibrary(t *testing.T) {
 		}
 	}
 }
+
+func TestValidString(t *testing.T) {
+	for _, tt := range []struct {
+		s    string
+		want bool
+	}{
+		{"", true},
+		{"tempest.api.compute.servers.test_servers.ServersTest.test_x[id-1,smoke]", true},
+		{"exactly8", true},
+		{"nul in the middle of a long ascii\x00 string", false},
+		{"\x00", false},
+		{"long ascii then é then more ascii text", true},
+		{"long ascii then a bad byte \xff here", false},
+		{"long ascii then é and a NUL \x00", false},
+		{"\xed\xa0\x80 surrogate", false},
+		{"overlong \xc0\xaf", false},
+		{"日本語のテスト名", true},
+	} {
+		if got := validString([]byte(tt.s)); got != tt.want {
+			t.Errorf("validString(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+}

@@ -89,6 +89,7 @@ type recordOptions struct {
 	sink         func(testID, routeCode, name, mime string, chunk []byte, eof bool) error
 	parserErrors bool
 	exists       bool
+	reuse        bool
 }
 
 func defaultRecordOptions() recordOptions {
@@ -135,6 +136,16 @@ func WithAttachmentSink(fn func(testID, routeCode, name, mime string, chunk []by
 // makes AddError return the error.
 func WithParserErrors(asTests bool) RecordOption {
 	return func(o *recordOptions) error { o.parserErrors = asTests; return nil }
+}
+
+// WithRecordReuse lets the Assembler recycle records: the *Record passed to
+// emit, with its Tags and Attachments, is then valid only until emit returns
+// (its TestID and RouteCode strings stay valid; with Records, until the loop
+// body that received it ends). For consumers that count or
+// print records and keep nothing, it spares an allocation per test. Records
+// left open at Close are not recycled.
+func WithRecordReuse() RecordOption {
+	return func(o *recordOptions) error { o.reuse = true; return nil }
 }
 
 // WithExists says whether events with status StatusExists take part in

@@ -49,7 +49,9 @@ func (s *Stats) Add(r *Record) {
 		s.tags = make(map[string]struct{}, len(r.Tags))
 	}
 	for _, t := range r.Tags {
-		s.tags[t] = struct{}{}
+		if _, seen := s.tags[t]; !seen { // a lookup is cheaper than an assignment
+			s.tags[t] = struct{}{}
+		}
 	}
 }
 

@@ -49,7 +49,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	e := &env{prog: filepath.Base(args[0]), stdin: stdin, stdout: stdout, stderr: stderr}
 	app := newApp(e)
-	err := app.RunContext(ctx, args)
+	err := app.RunContext(ctx, hoistFlags(app.Commands, args))
 	code := exitCode(err)
 	var ee *ExitError
 	if err != nil && (!errors.As(err, &ee) || ee.Err != nil) {

@@ -33,9 +33,6 @@ func resultsCommand(e *env) *ucli.Command {
 			strictFlag(),
 		}, cloudFlags()...),
 		Action: func(c *ucli.Context) error {
-			if err := flagsAfterArgs(c); err != nil {
-				return err
-			}
 			if c.IsSet("cpid") && c.IsSet("keystone-endpoint") {
 				return usageErrorf("results: give --cpid or --keystone-endpoint, not both")
 			}

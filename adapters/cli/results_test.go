@@ -135,7 +135,6 @@ func TestResultsFailures(t *testing.T) {
 		{"bad endpoint", []string{"--keystone-endpoint", "ftp://k", clean}, CodeUsage, "--keystone-endpoint:"},
 		{"negative duration", []string{"--cpid", "c", "--duration", "-1", clean}, CodeUsage, "--duration -1: want 0 or more"},
 		{"no input", []string{"--cpid", "c"}, CodeUsage, "missing input"},
-		{"flag after input", []string{clean, "--cpid", "c"}, CodeUsage, `options go before the argument: "--cpid"`},
 		{"missing input", []string{"--cpid", "c", "/no/such.subunit"}, CodeNotFinished, "/no/such.subunit"},
 		{"unwritable output", []string{"--cpid", "c", "-o", "/no/such/dir/out.json", clean}, CodeNotFinished, "/no/such/dir"},
 		{"strict", []string{"--cpid", "c", "--strict", fixture("mixed.subunit")}, CodeNotFinished, "bad CRC32"},

@@ -34,7 +34,7 @@ func subunitStatsCommand(e *env) *ucli.Command {
 			out := bufio.NewWriterSize(e.stdout, 64<<10)
 			var stats subunit.Stats
 			a, err := subunit.NewAssembler(func(r *subunit.Record) error { stats.Add(r); return nil },
-				subunit.WithExists(false), subunit.WithAttachmentLimit(0))
+				subunit.WithExists(false), subunit.WithAttachmentLimit(0), subunit.WithRecordReuse())
 			if err != nil {
 				return notFinished(err)
 			}

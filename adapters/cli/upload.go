@@ -107,9 +107,6 @@ func uploadFlags() []ucli.Flag {
 
 // oneArg returns the single argument of c, what describing it.
 func oneArg(c *ucli.Context, what string) (string, error) {
-	if err := flagsAfterArgs(c); err != nil {
-		return "", err
-	}
 	switch c.NArg() {
 	case 1:
 		return c.Args().First(), nil
@@ -117,19 +114,6 @@ func oneArg(c *ucli.Context, what string) (string, error) {
 		return "", usageErrorf("%s: missing argument: give %s", cmdPath(c), what)
 	}
 	return "", usageErrorf("%s: want one argument, got %d: %q", cmdPath(c), c.NArg(), c.Args().Slice())
-}
-
-// flagsAfterArgs reports options written after the first argument, which
-// the command line parser leaves unread (refstack-client accepts them there).
-func flagsAfterArgs(c *ucli.Context) error {
-	args := c.Args().Slice()
-	for i, a := range args {
-		if i > 0 && len(a) > 1 && a[0] == '-' {
-			return usageErrorf("%s: options go before the argument: %q comes after %q (write: %s [options] %s)",
-				cmdPath(c), a, args[0], c.Command.HelpName, args[0])
-		}
-	}
-	return nil
 }
 
 // readUploadFile reads a results or bundle file, or standard input for "-".

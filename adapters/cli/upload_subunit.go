@@ -25,9 +25,6 @@ func uploadSubunitCommand(e *env) *ucli.Command {
 			strictFlag(),
 		}, networkFlags()...), uploadFlags()...),
 		Action: func(c *ucli.Context) error {
-			if err := flagsAfterArgs(c); err != nil {
-				return err
-			}
 			if !c.IsSet("keystone-endpoint") {
 				return usageErrorf("upload-subunit: --keystone-endpoint URL is required: the CPID is made from its host name")
 			}
@@ -61,7 +58,7 @@ func uploadSubunitCommand(e *env) *ucli.Command {
 // packets are warned about and skipped (stopping the command with strict).
 func collectPassed(ctx context.Context, e *env, in *input, strict bool) (*submit.Collector, error) {
 	var col submit.Collector
-	a, err := subunit.NewAssembler(func(r *subunit.Record) error { col.Add(r); return nil }, subunit.WithAttachmentLimit(0))
+	a, err := subunit.NewAssembler(func(r *subunit.Record) error { col.Add(r); return nil }, subunit.WithAttachmentLimit(0), subunit.WithRecordReuse())
 	if err != nil {
 		return nil, notFinished(err)
 	}

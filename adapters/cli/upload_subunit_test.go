@@ -59,7 +59,6 @@ func TestUploadSubunitFailures(t *testing.T) {
 		want string
 	}{
 		{"no endpoint", []string{"-y", fixture("clean.subunit")}, CodeUsage, "--keystone-endpoint URL is required"},
-		{"endpoint after file", []string{"-y", fixture("clean.subunit"), "--keystone-endpoint", "http://k:5000"}, CodeUsage, `options go before the argument: "--keystone-endpoint"`},
 		{"endpoint without scheme", []string{"-y", "--keystone-endpoint", "keystone:5000/v3", fixture("clean.subunit")}, CodeUsage, "--keystone-endpoint:"},
 		{"no file", []string{"-y", "--keystone-endpoint", "http://k:5000"}, CodeUsage, "missing input"},
 		{"missing file", []string{"-y", "--keystone-endpoint", "http://k:5000", "/no/such.subunit"}, CodeNotFinished, "/no/such.subunit"},

@@ -212,7 +212,6 @@ func TestUploadFailures(t *testing.T) {
 	}{
 		{"no file", []string{"upload", "-y"}, CodeUsage, []string{"upload: missing argument: give a results JSON file or a bundle"}},
 		{"two files", []string{"upload", "-y", good, good}, CodeUsage, []string{"want one argument, got 2"}},
-		{"flag after file", []string{"upload", good, "-y"}, CodeUsage, []string{`options go before the argument: "-y" comes after`}},
 		{"missing file", []string{"upload", "-y", "--url", srv.url(), filepath.Join(dir, "nope.json")}, CodeNotFinished, []string{"nope.json", "no such file"}},
 		{"not JSON", []string{"upload", "-y", "--url", srv.url(), writeTemp(t, "x.json", []byte("hello"))}, CodeNotFinished, []string{"x.json", "not a JSON object"}},
 		{"unknown key", []string{"upload", "-y", "--url", srv.url(), writeTemp(t, "m.json", []byte(`{"cpid": "c", "duration_seconds": 1, "results": [{"name": "a"}], "meta": 1}`))}, CodeNotFinished, []string{"m.json", `unknown key "meta"`}},
