@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/refstack-go/refstack/internal/testenv"
 )
 
 // refstackClient runs refstack-client's own code on tasks (see
@@ -17,13 +19,8 @@ import (
 // test when the Debian package refstack-client is not installed.
 func refstackClient(t *testing.T, tasks []map[string]string) []any {
 	t.Helper()
-	const python = "/usr/bin/python3"
+	python := testenv.Python(t, "refstack_client.refstack_client")
 	dir := t.TempDir() // importing refstack-client writes a tempest.log in the working directory
-	probe := exec.Command(python, "-c", "import refstack_client.refstack_client")
-	probe.Dir = dir
-	if err := probe.Run(); err != nil {
-		t.Skipf("%s cannot import refstack_client (Debian package refstack-client): %v", python, err)
-	}
 	in, err := json.Marshal(tasks)
 	if err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 	"testing/iotest"
 	"time"
 
+	"github.com/refstack-go/refstack/internal/testenv"
 	"github.com/refstack-go/refstack/subunit"
 )
 
@@ -106,26 +107,11 @@ func TestCollectStreamErrors(t *testing.T) {
 	}
 }
 
-// refstackClientPython returns /usr/bin/python3 when it can import
-// refstack_client, or skips the test.
-func refstackClientPython(t *testing.T) string {
-	t.Helper()
-	const py = "/usr/bin/python3"
-	if _, err := os.Stat(py); err != nil {
-		t.Skipf("%s not found: %v", py, err)
-	}
-	const src = "/usr/lib/python3/dist-packages/refstack_client/subunit_processor.py"
-	if _, err := os.Stat(src); err != nil {
-		t.Skipf("refstack-client is not installed (Debian package refstack-client): %v", err)
-	}
-	return py
-}
-
 // refstack-client builds the results document from a v1 stream with its own
 // code (SubunitProcessor, _form_result_content); its upload body (json.dumps)
 // and its results file (_save_json_results) must equal ours byte for byte.
 func TestSameAsRefstackClient(t *testing.T) {
-	py := refstackClientPython(t)
+	py := testenv.Python(t, "refstack_client.subunit_processor", "refstack_client.refstack_client")
 	dir := t.TempDir()
 	stream, err := filepath.Abs(filepath.Join("testdata", "v1.subunit"))
 	if err != nil {
@@ -192,10 +178,7 @@ for i in range(1, len(args), 4):
 
 // python-subunit's own v1-to-v2 conversion reads the same as ours.
 func TestSubunit1to2Parity(t *testing.T) {
-	const tool = "/usr/bin/subunit-1to2"
-	if _, err := os.Stat(tool); err != nil {
-		t.Skipf("%s not installed (Debian package subunit): %v", tool, err)
-	}
+	tool := testenv.Tool(t, "/usr/bin/subunit-1to2")
 	cmd := exec.Command(tool)
 	cmd.Stdin = bytes.NewReader(readTestdata(t, "v1.subunit"))
 	v2, err := cmd.Output()

@@ -10,19 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/refstack-go/refstack/internal/testenv"
 	"golang.org/x/crypto/ssh"
 )
-
-// cryptographyPython returns /usr/bin/python3 when it can import
-// cryptography, or skips the test.
-func cryptographyPython(t *testing.T) string {
-	t.Helper()
-	const py = "/usr/bin/python3"
-	if out, err := exec.Command(py, "-c", "import cryptography").CombinedOutput(); err != nil {
-		t.Skipf("%s cannot import cryptography (Debian package python3-cryptography): %v: %s", py, err, out)
-	}
-	return py
-}
 
 // The check the RefStack server makes (python3-cryptography:
 // load_ssh_public_key, verify with PKCS1v15 and SHA256 over the raw body)
@@ -30,7 +20,7 @@ func cryptographyPython(t *testing.T) string {
 // files (as refstack-client signs: load_pem_private_key, PKCS1v15, SHA256)
 // is byte for byte what Go signs, and Go's Verify accepts it.
 func TestSignaturesAgainstPythonCryptography(t *testing.T) {
-	py := cryptographyPython(t)
+	py := testenv.Python(t, "cryptography")
 	dir := t.TempDir()
 	key := testKey(t)
 	pkcs8, err := x509.MarshalPKCS8PrivateKey(key)

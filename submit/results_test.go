@@ -3,12 +3,13 @@ package submit
 import (
 	"encoding/json"
 	"errors"
-	"os"
 	"os/exec"
 	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/refstack-go/refstack/internal/testenv"
 )
 
 var sample = &Results{
@@ -70,10 +71,7 @@ func TestPyStringEscapes(t *testing.T) {
 
 // Python's json.dumps is the reference for the string escapes.
 func TestPyStringMatchesPython(t *testing.T) {
-	const py = "/usr/bin/python3"
-	if _, err := os.Stat(py); err != nil {
-		t.Skipf("%s not found: %v", py, err)
-	}
+	py := testenv.Python(t)
 	var in []string
 	for r := rune(0); r < 0x300; r++ {
 		in = append(in, string(r))

@@ -6,8 +6,9 @@ import (
 	"errors"
 	"io"
 	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/refstack-go/refstack/internal/testenv"
 )
 
 // FuzzReader checks, for any input, that the v2 reader never panics, that it
@@ -133,8 +134,7 @@ func fuzzSeeds(f *testing.F) [][]byte {
 	if sample, err := os.ReadFile("testdata/sample.subunit"); err == nil {
 		seeds = append(seeds, sample[:min(len(sample), 2000)])
 	}
-	path := filepath.Join("..", "..", "shared", "reference", "subunit-v2-vectors", "vectors.json")
-	if _, err := os.Stat(path); err == nil {
+	if _, ok := testenv.SharedPath("reference", "subunit-v2-vectors", "vectors.json"); ok {
 		for _, v := range loadVectors(f) {
 			if b, err := hex.DecodeString(v.Hex); err == nil {
 				seeds = append(seeds, b)

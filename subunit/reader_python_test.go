@@ -7,17 +7,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
-)
 
-// pythonSubunit returns the path of a Python that imports subunit, or skips.
-func pythonSubunit(t testing.TB) string {
-	t.Helper()
-	const py = "/usr/bin/python3"
-	if err := exec.Command(py, "-c", "import subunit, testtools").Run(); err != nil {
-		t.Skipf("python-subunit is not installed (Debian: python3-subunit): %v", err)
-	}
-	return py
-}
+	"github.com/refstack-go/refstack/internal/testenv"
+)
 
 // pyDumpEvents prints, as one JSON list, the events python-subunit's v2 reader
 // gives for a file, in the normalised shape of vectors.json.
@@ -67,8 +59,8 @@ json.dump(d.out, sys.stdout)
 // TestReaderMatchesPython reads each real stream and compares every event
 // with what python-subunit's reader reports for it.
 func TestReaderMatchesPython(t *testing.T) {
-	py := pythonSubunit(t)
-	files, _ := filepath.Glob(filepath.Join(sharedDir(t, "fixtures/subunit"), "*.subunit"))
+	py := testenv.Python(t, "subunit", "testtools")
+	files, _ := filepath.Glob(filepath.Join(testenv.Shared(t, "fixtures", "subunit"), "*.subunit"))
 	if len(files) == 0 {
 		t.Skip("no fixture streams found")
 	}

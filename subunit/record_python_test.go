@@ -12,18 +12,9 @@ import (
 	"strings"
 	"testing"
 	"time"
-)
 
-// pythonForRecords returns /usr/bin/python3 when it imports subunit and
-// testtools, or skips the test.
-func pythonForRecords(t *testing.T) string {
-	t.Helper()
-	const py = "/usr/bin/python3"
-	if err := exec.Command(py, "-c", "import subunit, testtools").Run(); err != nil {
-		t.Skipf("%s cannot import subunit and testtools (Debian: python3-subunit): %v", py, err)
-	}
-	return py
-}
+	"github.com/refstack-go/refstack/internal/testenv"
+)
 
 // pyRecord is one record as pyDumpRecords prints it.
 type pyRecord struct {
@@ -128,12 +119,12 @@ out.close()
 // recordStreams returns the fixture streams plus one written by python.
 func recordStreams(t *testing.T, py string) []string {
 	t.Helper()
-	paths, err := filepath.Glob(filepath.Join("..", "..", "shared", "fixtures", "subunit", "*.subunit"))
-	if err != nil {
-		t.Fatal(err)
+	var paths []string
+	if dir, ok := testenv.SharedPath("fixtures", "subunit"); ok {
+		paths, _ = filepath.Glob(filepath.Join(dir, "*.subunit"))
 	}
 	if len(paths) == 0 {
-		t.Log("no fixture streams in ../../shared/fixtures/subunit: testing the generated stream only")
+		t.Log("no fixture streams in ../shared/fixtures/subunit: testing the generated stream only")
 	}
 	gen := filepath.Join(t.TempDir(), "generated.subunit")
 	if out, err := exec.Command(py, "-c", pyWriteStream, gen).CombinedOutput(); err != nil {
@@ -191,7 +182,7 @@ func fmtMicros(p *int64) string {
 // TestRecordsMatchPython compares our records with testtools' StreamToDict
 // on every fixture stream and on a stream written by python-subunit.
 func TestRecordsMatchPython(t *testing.T) {
-	py := pythonForRecords(t)
+	py := testenv.Python(t, "subunit", "testtools")
 	for _, path := range recordStreams(t, py) {
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			t.Parallel()
@@ -255,11 +246,8 @@ func TestRecordsMatchPython(t *testing.T) {
 // TestStatsMatchSubunitStats compares Stats with /usr/bin/subunit-stats on
 // every fixture stream and on a stream written by python-subunit.
 func TestStatsMatchSubunitStats(t *testing.T) {
-	py := pythonForRecords(t)
-	const tool = "/usr/bin/subunit-stats"
-	if _, err := os.Stat(tool); err != nil {
-		t.Skipf("%s is missing: %v", tool, err)
-	}
+	py := testenv.Python(t, "subunit", "testtools")
+	tool := testenv.Tool(t, "/usr/bin/subunit-stats")
 	for _, path := range recordStreams(t, py) {
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			t.Parallel()

@@ -8,10 +8,11 @@ import (
 	"hash/crc32"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/refstack-go/refstack/internal/testenv"
 )
 
 // packetBytes encodes a v2 packet with a test id and a status, and a file
@@ -278,9 +279,9 @@ func ExampleRecords() {
 
 // BenchmarkRecords reads and assembles the largest fixture stream.
 func BenchmarkRecords(b *testing.B) {
-	data, err := os.ReadFile(filepath.Join("..", "..", "shared", "fixtures", "subunit", "stestr-failure.subunit"))
+	data, err := os.ReadFile(testenv.Shared(b, "fixtures", "subunit", "stestr-failure.subunit"))
 	if err != nil {
-		b.Skipf("fixture stream not available: %v", err)
+		b.Fatal(err)
 	}
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()

@@ -16,6 +16,8 @@ import (
 	"testing/iotest"
 	"time"
 	"unicode/utf8"
+
+	"github.com/refstack-go/refstack/internal/testenv"
 )
 
 // v1Feed drives a v1Parser the way the Reader does: in pieces split at cuts, a
@@ -680,13 +682,8 @@ type v1PyResult struct {
 // python-subunit is missing.
 func v1PyEvents(t *testing.T, inputs [][]byte) []v1PyResult {
 	t.Helper()
-	const py = "/usr/bin/python3"
-	if _, err := os.Stat("/usr/bin/subunit-1to2"); err != nil {
-		t.Skip("no /usr/bin/subunit-1to2 (python3-subunit) to compare with")
-	}
-	if err := exec.Command(py, "-c", "import subunit, testtools").Run(); err != nil {
-		t.Skipf("%s cannot import subunit and testtools: %v", py, err)
-	}
+	testenv.Tool(t, "/usr/bin/subunit-1to2")
+	py := testenv.Python(t, "subunit", "testtools")
 	script := filepath.Join(t.TempDir(), "harness.py")
 	if err := os.WriteFile(script, []byte(v1PyHarness), 0o644); err != nil {
 		t.Fatal(err)

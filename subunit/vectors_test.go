@@ -14,17 +14,9 @@ import (
 	"strings"
 	"testing"
 	"time"
-)
 
-// sharedDir returns ../shared beside the module root, or skips the test.
-func sharedDir(t testing.TB, sub string) string {
-	t.Helper()
-	dir := filepath.Join("..", "..", "shared", sub)
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("reference material %s is absent (it sits beside the checkout in CI): %v", dir, err)
-	}
-	return dir
-}
+	"github.com/refstack-go/refstack/internal/testenv"
+)
 
 type vector struct {
 	Name            string           `json:"name"`
@@ -35,7 +27,7 @@ type vector struct {
 
 func loadVectors(t testing.TB) []vector {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(sharedDir(t, "reference/subunit-v2-vectors"), "vectors.json"))
+	data, err := os.ReadFile(filepath.Join(testenv.Shared(t, "reference", "subunit-v2-vectors"), "vectors.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

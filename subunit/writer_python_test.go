@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -13,23 +12,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/refstack-go/refstack/internal/testenv"
 	"github.com/refstack-go/refstack/subunit"
 )
 
-// systemPython is the interpreter that has python-subunit installed (the
-// python3 on PATH may not).
-const systemPython = "/usr/bin/python3"
-
 // pythonEncodeScript writes each event of the JSON file argv[1] with
 // python-subunit's StreamResultToBytes and prints the bytes, one event a line,
-// in hex. It exits with status 77 when python-subunit is missing.
+// in hex.
 const pythonEncodeScript = `
 import datetime, io, json, sys
-try:
-    from subunit.v2 import StreamResultToBytes
-except ImportError as e:
-    print(e, file=sys.stderr)
-    sys.exit(77)
+from subunit.v2 import StreamResultToBytes
 
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 with open(sys.argv[1]) as f:
@@ -68,9 +60,7 @@ type pyEvent struct {
 // (python writes a set, in no fixed order), microsecond timestamps (python
 // drops nanoseconds) and an explicit runnable flag.
 func TestWriterMatchesPython(t *testing.T) {
-	if _, err := os.Stat(systemPython); err != nil {
-		t.Skipf("no %s to compare with python-subunit: %v", systemPython, err)
-	}
+	py := testenv.Python(t, "subunit.v2")
 	rng := rand.New(rand.NewPCG(20240601, 42))
 	const n = 400
 	evs := make([]*subunit.Event, n)
@@ -92,13 +82,10 @@ func TestWriterMatchesPython(t *testing.T) {
 	if err := os.WriteFile(script, []byte(pythonEncodeScript), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(systemPython, script, input)
+	cmd := exec.Command(py, script, input)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
-	if exit := (*exec.ExitError)(nil); errors.As(err, &exit) && exit.ExitCode() == 77 {
-		t.Skipf("%s cannot import subunit, skipping the comparison with python-subunit: %s", systemPython, bytes.TrimSpace(stderr.Bytes()))
-	}
 	if err != nil {
 		t.Fatalf("python: %v\n%s", err, stderr.Bytes())
 	}

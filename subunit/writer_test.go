@@ -17,6 +17,7 @@ import (
 	"testing/iotest"
 	"time"
 
+	"github.com/refstack-go/refstack/internal/testenv"
 	"github.com/refstack-go/refstack/subunit"
 )
 
@@ -927,16 +928,14 @@ func decodeVarint(b []byte) (v uint32, n int, ok bool) {
 	return v, n, v >= minimal[n-1]
 }
 
-// fixtureDir is where the shared sample streams are, relative to the package.
-var fixtureDir = filepath.Join("..", "..", "shared", "fixtures", "subunit")
-
 // loadFixtureEvents returns the events of the sample streams written by real
 // producers (all python-subunit), keyed by file name, with the file's bytes.
 func loadFixtureEvents(tb testing.TB) map[string]fixtureStream {
 	tb.Helper()
-	files, _ := filepath.Glob(filepath.Join(fixtureDir, "*.subunit"))
+	dir := testenv.Shared(tb, "fixtures", "subunit")
+	files, _ := filepath.Glob(filepath.Join(dir, "*.subunit"))
 	if len(files) == 0 {
-		tb.Skipf("no sample streams in %s", fixtureDir)
+		tb.Skipf("no sample streams in %s", dir)
 	}
 	out := make(map[string]fixtureStream, len(files))
 	for _, f := range files {

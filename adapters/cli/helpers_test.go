@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/refstack-go/refstack/internal/testenv"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files and fixtures under testdata")
@@ -16,19 +18,7 @@ var update = flag.Bool("update", false, "rewrite golden files and fixtures under
 // golden compares got with testdata/name, rewriting the file under -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%s: %v (run go test ./adapters/cli -update to create it)", path, err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s: golden mismatch (run go test ./adapters/cli -update and review the diff)\ngot:\n%s", path, got)
-	}
+	testenv.Golden(t, filepath.Join("testdata", name), got, *update, "go test ./adapters/cli -update")
 }
 
 // result is what one run of the command line gave.
@@ -51,28 +41,23 @@ func runCtx(t *testing.T, ctx context.Context, stdin string, args ...string) res
 }
 
 // sharedFixtures returns the real streams under ../shared/fixtures/subunit
-// (relative to the module root), or skips the test when they are absent.
+// (beside the module root), or skips the test when there are none.
 func sharedFixtures(t *testing.T) []string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "fixtures", "subunit")
+	dir := testenv.Shared(t, "fixtures", "subunit")
 	files, _ := filepath.Glob(filepath.Join(dir, "*.subunit"))
 	if len(files) == 0 {
-		t.Skipf("no shared fixtures in %s (they live beside the checkout, in ../shared)", dir)
+		t.Skipf("no shared fixtures in %s", dir)
 	}
 	return files
 }
 
 // pythonTool returns the path of a python-subunit tool (subunit-ls, ...), or
-// skips the test when python-subunit is not installed.
+// skips the test when it or python-subunit is not installed.
 func pythonTool(t *testing.T, name string) string {
 	t.Helper()
-	path := "/usr/bin/" + name
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("%s not installed (Debian package subunit): %v", path, err)
-	}
-	if err := exec.Command("/usr/bin/python3", "-c", "import subunit").Run(); err != nil {
-		t.Skipf("/usr/bin/python3 cannot import subunit (Debian package python3-subunit): %v", err)
-	}
+	path := testenv.Tool(t, "/usr/bin/"+name)
+	testenv.Python(t, "subunit")
 	return path
 }
 

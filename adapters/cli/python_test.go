@@ -6,14 +6,19 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/refstack-go/refstack/internal/testenv"
 )
 
 // parityInputs are the streams the python-subunit comparisons run on: the
 // repository's fixtures and, when present, the shared real streams.
 func parityInputs(t *testing.T) []string {
 	files := []string{fixture("clean.subunit"), fixture("mixed.subunit"), fixture("smoke.subunit")}
-	dir := filepath.Join("..", "..", "..", "shared", "fixtures", "subunit")
-	shared, _ := filepath.Glob(filepath.Join(dir, "*.subunit"))
+	dir, ok := testenv.SharedPath("fixtures", "subunit")
+	var shared []string
+	if ok {
+		shared, _ = filepath.Glob(filepath.Join(dir, "*.subunit"))
+	}
 	if len(shared) == 0 {
 		t.Logf("no shared fixtures in %s; comparing on testdata only", dir)
 	}
@@ -65,9 +70,9 @@ func TestMatchesPython(t *testing.T) {
 // and compares with python-subunit converting it to v2 first.
 func TestV1MatchesPython(t *testing.T) {
 	pythonTool(t, "subunit-ls")
-	pythonTool(t, "subunit-1to2")
+	to2 := pythonTool(t, "subunit-1to2")
 	v1 := readFixture(t, "v1.txt")
-	cmd := exec.Command("/usr/bin/subunit-1to2")
+	cmd := exec.Command(to2)
 	cmd.Stdin = bytes.NewReader(v1)
 	v2, err := cmd.Output()
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/refstack-go/refstack/internal/testenv"
 	"github.com/refstack-go/refstack/submit"
 )
 
@@ -65,10 +66,7 @@ func TestSignFailures(t *testing.T) {
 
 // refstack-client sign prints the same for a key with a commented .pub.
 func TestSignSameAsRefstackClient(t *testing.T) {
-	const tool = "/usr/bin/refstack-client"
-	if _, err := os.Stat(tool); err != nil {
-		t.Skipf("%s not installed (Debian package refstack-client): %v", tool, err)
-	}
+	tool := testenv.Tool(t, "/usr/bin/refstack-client")
 	key, signer := writeTestKey(t)
 	if err := os.WriteFile(key+".pub", []byte(signer.AuthorizedKey("me@host")), 0o644); err != nil {
 		t.Fatal(err)

@@ -4,16 +4,15 @@ import (
 	"os"
 	"os/exec"
 	"testing"
+
+	"github.com/refstack-go/refstack/internal/testenv"
 )
 
 // refstack-client and refstack post the same requests for the same input:
 // same path, same body bytes, same signature and public key headers (PKCS#1
 // v1.5 signatures are deterministic).
 func TestUploadSameAsRefstackClient(t *testing.T) {
-	const tool = "/usr/bin/refstack-client"
-	if _, err := os.Stat(tool); err != nil {
-		t.Skipf("%s not installed (Debian package refstack-client): %v", tool, err)
-	}
+	tool := testenv.Tool(t, "/usr/bin/refstack-client")
 	key, _ := writeTestKey(t)
 	results := writeTemp(t, "results.json", testDoc.File())
 	v1 := writeTemp(t, "run.subunit", readFixture(t, "v1.txt"))
