@@ -26,6 +26,7 @@ func commands(e *env) []*ucli.Command {
 		subunitCommand(e),
 		cpidCommand(e),
 		resultsCommand(e), uploadCommand(e), uploadSubunitCommand(e), listCommand(e), signCommand(e), keygenCommand(e),
+		guidelineCommand(e),
 	}
 }
 

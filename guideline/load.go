@@ -1,0 +1,263 @@
+package guideline
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// ParseError is a guideline that cannot be loaded: malformed JSON, or a value
+// of the wrong JSON type where the model needs a structure (capabilities
+// that are not an object, say).
+type ParseError struct {
+	Pointer string // JSON pointer of the value, "" for a syntax error
+	Offset  int    // byte offset of the offending byte or value
+	Line    int    // 1-based
+	Column  int    // 1-based, in bytes
+	Err     error
+}
+
+func (e *ParseError) Error() string {
+	if e.Pointer != "" {
+		return fmt.Sprintf("guideline: %s (line %d, column %d): %v", e.Pointer, e.Line, e.Column, e.Err)
+	}
+	return fmt.Sprintf("guideline: line %d, column %d: %v", e.Line, e.Column, e.Err)
+}
+
+func (e *ParseError) Unwrap() error { return e.Err }
+
+// Load reads and parses the guideline file at path. Beyond [Parse], it warns
+// when the file name does not match the guideline's id (orchestration.2018.02.json
+// says it is orchestration.next). Errors name the file.
+func Load(path string) (*Guideline, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	g, err := Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if base := strings.TrimSuffix(filepath.Base(path), ".json"); g.ID != "" && base != g.ID {
+		ptr := "/id"
+		if strings.HasPrefix(g.Schema, "2") {
+			ptr = "/metadata/id"
+		}
+		g.Warnings = append(g.Warnings, Warning{Pointer: ptr,
+			Message: fmt.Sprintf("id %q does not match the file name %q", g.ID, filepath.Base(path))})
+	}
+	return g, nil
+}
+
+// Parse decodes a guideline of any schema version. Quirks of the document
+// are reported in the Guideline's Warnings; only malformed JSON and values
+// of the wrong type for the model fail, with a *ParseError.
+func Parse(data []byte) (*Guideline, error) {
+	root, err := parseJSON(data)
+	if err != nil {
+		return nil, err
+	}
+	b := &builder{data: data, g: &Guideline{}}
+	if err := b.build(root); err != nil {
+		return nil, err
+	}
+	return b.g, nil
+}
+
+// builder turns the tree into the model.
+type builder struct {
+	data       []byte
+	lineStarts []int // offsets where lines start, built on first use
+	g          *Guideline
+}
+
+func (b *builder) pos(off int) (line, col int) {
+	if b.lineStarts == nil {
+		b.lineStarts = make([]int, 1, bytes.Count(b.data, []byte{'\n'})+1)
+		for i := 0; ; {
+			j := bytes.IndexByte(b.data[i:], '\n')
+			if j < 0 {
+				break
+			}
+			i += j + 1
+			b.lineStarts = append(b.lineStarts, i)
+		}
+	}
+	i := sort.SearchInts(b.lineStarts, off+1) - 1
+	return i + 1, off - b.lineStarts[i] + 1
+}
+
+func (b *builder) warn(ptr string, off int, format string, args ...any) {
+	var line, col int
+	if off >= 0 {
+		line, col = b.pos(off)
+	}
+	b.g.Warnings = append(b.g.Warnings, Warning{Pointer: ptr, Line: line, Column: col, Message: fmt.Sprintf(format, args...)})
+}
+
+func (b *builder) typeError(ptr string, n *node, want string) error {
+	line, col := b.pos(n.off)
+	return &ParseError{Pointer: ptr, Offset: n.off, Line: line, Column: col,
+		Err: fmt.Errorf("expected %s, found %s", want, n.kind)}
+}
+
+// ptr appends a reference token to a JSON pointer, escaped per RFC 6901.
+func ptr(base, tok string) string {
+	if strings.ContainsAny(tok, "~/") {
+		tok = strings.NewReplacer("~", "~0", "/", "~1").Replace(tok)
+	}
+	return base + "/" + tok
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+// ptrKey is ptr(base, key), or base when key is "". The typed accessors take
+// the pointer in these two parts and join them only for an error, which
+// keeps loading free of string building.
+func ptrKey(base, key string) string {
+	if key == "" {
+		return base
+	}
+	return ptr(base, key)
+}
+
+// Typed accessors. A nil node (absent key) yields the zero value; a null is
+// treated as absent; any other wrong type is a *ParseError.
+
+func (b *builder) str(base, key string, n *node) (string, error) {
+	if n == nil || n.kind == kindNull {
+		return "", nil
+	}
+	if n.kind != kindString {
+		return "", b.typeError(ptrKey(base, key), n, "string")
+	}
+	return n.str, nil
+}
+
+// scalar accepts a string or a number (cutoff_score, weights).
+func (b *builder) scalar(base, key string, n *node) (string, error) {
+	if n == nil || n.kind == kindNull {
+		return "", nil
+	}
+	if n.kind != kindString && n.kind != kindNumber {
+		return "", b.typeError(ptrKey(base, key), n, "string or number")
+	}
+	return n.str, nil
+}
+
+func (b *builder) boolean(base, key string, n *node) (bool, error) {
+	if n == nil || n.kind == kindNull {
+		return false, nil
+	}
+	if n.kind != kindBool {
+		return false, b.typeError(ptrKey(base, key), n, "boolean")
+	}
+	return n.b, nil
+}
+
+func (b *builder) strings(base, key string, n *node) ([]string, error) {
+	if n == nil || n.kind == kindNull {
+		return nil, nil
+	}
+	if n.kind != kindArray {
+		return nil, b.typeError(ptrKey(base, key), n, "array of strings")
+	}
+	out := make([]string, 0, len(n.elems))
+	for i, e := range n.elems {
+		if e.kind != kindString {
+			return nil, b.typeError(ptr(ptrKey(base, key), itoa(i)), e, "string")
+		}
+		out = append(out, e.str)
+	}
+	return out, nil
+}
+
+// object checks that n is an object (or absent, or an empty array, which
+// 1.2 guidelines write for empty section lists) and warns about keys not in
+// known, and about keys given twice.
+func (b *builder) object(p string, n *node, known ...string) (bool, error) {
+	if n == nil || n.kind == kindNull {
+		return false, nil
+	}
+	if n.kind == kindArray && len(n.elems) == 0 {
+		b.warn(p, n.off, "an empty array where an object is expected; read as an empty object")
+		return false, nil
+	}
+	if n.kind != kindObject {
+		return false, b.typeError(p, n, "object")
+	}
+	if known != nil {
+		b.checkKeys(p, n, known)
+	}
+	return true, nil
+}
+
+func (b *builder) checkKeys(p string, n *node, known []string) {
+	for i, m := range n.members {
+		for _, prev := range n.members[:i] {
+			if prev.key == m.key {
+				b.warn(ptr(p, m.key), m.keyOff, "key %q appears more than once; the last one is used", m.key)
+				break
+			}
+		}
+		if !contains(known, m.key) {
+			if s := closest(m.key, known); s != "" {
+				b.warn(ptr(p, m.key), m.keyOff, "unknown key %q (misspelled %q?)", m.key, s)
+			} else {
+				b.warn(ptr(p, m.key), m.keyOff, "unknown key %q", m.key)
+			}
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// closest returns the known key within edit distance 2 of key, or "".
+func closest(key string, known []string) string {
+	best, bestD := "", 3
+	for _, k := range known {
+		if d := editDistance(key, k); d < bestD {
+			best, bestD = k, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Damerau-Levenshtein (optimal string alignment)
+// distance between short ASCII keys.
+func editDistance(a, b string) int {
+	if len(a) > 40 || len(b) > 40 || len(a)-len(b) > 2 || len(b)-len(a) > 2 {
+		return 99 // only near misses of short keys matter
+	}
+	// Three rows of the dynamic programme: i-2, i-1, i.
+	var rows [3][41]int
+	for j := 0; j <= len(b); j++ {
+		rows[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		prev2, prev, cur := &rows[(i+1)%3], &rows[(i+2)%3], &rows[i%3]
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+	}
+	return rows[len(a)%3][len(b)]
+}
