@@ -137,20 +137,21 @@ func (b *builder) criteria(p string, n *node, known []string, descKey string) ([
 		return nil, err
 	}
 	out := make([]Criterion, 0, len(n.members))
-	for _, m := range n.members {
+	for mi := range n.members {
+		m := &n.members[mi]
 		cp := ptr(p, m.key)
-		if _, err := b.object(cp, m.val, known...); err != nil {
+		if _, err := b.object(cp, m, known...); err != nil {
 			return nil, err
 		}
 		c := Criterion{Key: m.key}
 		var err error
-		if c.Name, err = b.str(cp, "name", m.val.get("name")); err != nil {
+		if c.Name, err = b.str(cp, "name", m.get("name")); err != nil {
 			return nil, err
 		}
-		if c.Description, err = b.str(cp, descKey, m.val.get(descKey)); err != nil {
+		if c.Description, err = b.str(cp, descKey, m.get(descKey)); err != nil {
 			return nil, err
 		}
-		if w := m.val.get("weight"); w != nil && w.kind != kindNull {
+		if w := m.get("weight"); w != nil && w.kind != kindNull {
 			if w.kind != kindNumber {
 				return nil, b.typeError(cp+"/weight", w, "number")
 			}
@@ -171,8 +172,9 @@ func (b *builder) statusLists(p string, n *node) (StatusLists, error) {
 		return nil, err
 	}
 	out := make(StatusLists, len(n.members))
-	for _, m := range n.members {
-		list, err := b.strings(p, m.key, m.val)
+	for mi := range n.members {
+		m := &n.members[mi]
+		list, err := b.strings(p, m.key, m)
 		if err != nil {
 			return nil, err
 		}
@@ -193,21 +195,22 @@ func (b *builder) components(root *node) error {
 		return err
 	}
 	v2 := b.g.v2
-	for _, m := range n.members {
+	for mi := range n.members {
+		m := &n.members[mi]
 		p := ptr("/components", m.key)
 		c := Component{Name: m.key}
 		var err error
 		if v2 {
-			if _, err = b.object(p, m.val, component2...); err != nil {
+			if _, err = b.object(p, m, component2...); err != nil {
 				return err
 			}
-			if c.Capabilities, err = b.statusLists(p+"/capabilities", m.val.get("capabilities")); err != nil {
+			if c.Capabilities, err = b.statusLists(p+"/capabilities", m.get("capabilities")); err != nil {
 				return err
 			}
-			if c.DesignatedSections, err = b.statusLists(p+"/designated_sections", m.val.get("designated_sections")); err != nil {
+			if c.DesignatedSections, err = b.statusLists(p+"/designated_sections", m.get("designated_sections")); err != nil {
 				return err
 			}
-		} else if c.Capabilities, err = b.statusLists(p, m.val); err != nil {
+		} else if c.Capabilities, err = b.statusLists(p, m); err != nil {
 			return err
 		}
 		b.g.compIndex[m.key] = len(b.g.Components) // the last of duplicate keys wins
@@ -223,8 +226,9 @@ func (b *builder) compRefs(p string, n *node) ([]ComponentRef, error) {
 	if n.kind != kindArray {
 		return nil, b.typeError(p, n, "array of components")
 	}
-	out := make([]ComponentRef, 0, len(n.elems))
-	for i, e := range n.elems {
+	out := make([]ComponentRef, 0, len(n.members))
+	for i := range n.members {
+		e := &n.members[i]
 		ep := ptr(p, itoa(i))
 		if _, err := b.object(ep, e, compRefKeys...); err != nil {
 			return nil, err
@@ -247,17 +251,18 @@ func (b *builder) platforms(root *node) error {
 	if ok, err := b.object("/platforms", n); !ok || err != nil {
 		return err
 	}
-	for _, m := range n.members {
+	for mi := range n.members {
+		m := &n.members[mi]
 		p := ptr("/platforms", m.key)
-		if _, err := b.object(p, m.val, platformKeys...); err != nil {
+		if _, err := b.object(p, m, platformKeys...); err != nil {
 			return err
 		}
 		pl := Platform{Name: m.key}
 		var err error
-		if pl.Description, err = b.str(p, "description", m.val.get("description")); err != nil {
+		if pl.Description, err = b.str(p, "description", m.get("description")); err != nil {
 			return err
 		}
-		if pl.Components, err = b.compRefs(p+"/components", m.val.get("components")); err != nil {
+		if pl.Components, err = b.compRefs(p+"/components", m.get("components")); err != nil {
 			return err
 		}
 		b.g.Platforms = append(b.g.Platforms, pl)
@@ -270,14 +275,15 @@ func (b *builder) addOns(root *node) error {
 	if ok, err := b.object("/add-ons", n); !ok || err != nil {
 		return err
 	}
-	for _, m := range n.members {
+	for mi := range n.members {
+		m := &n.members[mi]
 		p := ptr("/add-ons", m.key)
-		if _, err := b.object(p, m.val, addOnKeys...); err != nil {
+		if _, err := b.object(p, m, addOnKeys...); err != nil {
 			return err
 		}
 		a := AddOn{Name: m.key}
 		var err error
-		if a.Description, err = b.str(p, "description", m.val.get("description")); err != nil {
+		if a.Description, err = b.str(p, "description", m.get("description")); err != nil {
 			return err
 		}
 		for _, f := range []struct {
@@ -285,7 +291,7 @@ func (b *builder) addOns(root *node) error {
 			dst *[]ComponentRef
 		}{{"components", &a.Components}, {"required_platform_components", &a.RequiredPlatformComponents},
 			{"optional_platform_components", &a.OptionalPlatformComponents}} {
-			if *f.dst, err = b.compRefs(p+"/"+f.key, m.val.get(f.key)); err != nil {
+			if *f.dst, err = b.compRefs(p+"/"+f.key, m.get(f.key)); err != nil {
 				return err
 			}
 		}
@@ -300,9 +306,10 @@ func (b *builder) field(obj *node, key string, known []string) *node {
 	if v := obj.get(key); v != nil {
 		return v
 	}
-	for _, m := range obj.members {
+	for mi := range obj.members {
+		m := &obj.members[mi]
 		if !contains(known, m.key) && closest(m.key, known) == key {
-			return m.val
+			return m
 		}
 	}
 	return nil
@@ -321,12 +328,21 @@ func (b *builder) capabilities(root *node) error {
 		known, since, otherSince = capKeys2, "required_since", "required-since"
 	}
 	g.Capabilities = make([]Capability, 0, len(n.members))
-	for _, m := range n.members {
+	total := 0
+	for mi := range n.members {
+		m := &n.members[mi]
+		if t := m.get("tests"); t != nil && t.kind == kindObject {
+			total += len(t.members)
+		}
+	}
+	b.testSlab = make([]Test, total)
+	for mi := range n.members {
+		m := &n.members[mi]
 		p := ptr("/capabilities", m.key)
-		if _, err := b.object(p, m.val, known...); err != nil {
+		if _, err := b.object(p, m, known...); err != nil {
 			return err
 		}
-		v := m.val
+		v := m
 		c := Capability{Name: m.key}
 		var err error
 		for _, req := range []string{"achievements", "admin", "description", "project", "tests"} {
@@ -395,9 +411,10 @@ func (b *builder) tests(p string, n *node, list bool, flagged []string) ([]Test,
 	if n.kind != kindObject {
 		return nil, b.typeError(p, n, "object of tests")
 	}
-	out := make([]Test, 0, len(n.members))
-	for _, m := range n.members {
-		v := m.val
+	out := b.newTests(len(n.members))
+	for mi := range n.members {
+		m := &n.members[mi]
+		v := m
 		// The common case, {"idempotent_id": "...", "aliases": [...],
 		// "flagged": {...}} with the right types, builds no JSON pointer.
 		if v.kind != kindObject {
@@ -407,10 +424,12 @@ func (b *builder) tests(p string, n *node, list bool, flagged []string) ([]Test,
 		}
 		t := Test{Name: m.key}
 		needCheck := false
-		for i, tm := range v.members {
+		for i := range v.members {
+			tm := &v.members[i]
 			switch tm.key {
 			case "idempotent_id", "aliases", "flagged":
-				for _, prev := range v.members[:i] {
+				for previ := range v.members[:i] {
+					prev := &v.members[previ]
 					if prev.key == tm.key {
 						needCheck = true
 					}
@@ -436,15 +455,16 @@ func (b *builder) tests(p string, n *node, list bool, flagged []string) ([]Test,
 			b.warn(ptr(p, m.key), v.off, "test has no idempotent_id")
 		}
 		if al := v.get("aliases"); al != nil {
-			var err error
-			if t.Aliases, err = b.strings(ptr(p, m.key), "aliases", al); err != nil {
+			var ok bool
+			if t.Aliases, ok = b.strList(al); !ok {
+				_, err := b.strings(ptr(p, m.key), "aliases", al)
 				return nil, err
 			}
 		}
 		// RefStack treats a test as flagged when "flagged" is truthy.
 		if f := v.get("flagged"); f.truthy() {
 			fp := ptr(p, m.key) + "/flagged"
-			t.Flag = &Flag{}
+			t.Flag = b.newFlag()
 			if f.kind == kindObject {
 				b.checkKeys(fp, f, flagKeys)
 				var err error
@@ -469,6 +489,16 @@ func (b *builder) tests(p string, n *node, list bool, flagged []string) ([]Test,
 	return out, nil
 }
 
+// newTests returns an empty slice with room for n tests, cut from the slab.
+func (b *builder) newTests(n int) []Test {
+	if n > len(b.testSlab) {
+		return make([]Test, 0, n)
+	}
+	out := b.testSlab[:0:n]
+	b.testSlab = b.testSlab[n:]
+	return out
+}
+
 func indexTest(tests []Test, name string) int {
 	for i := range tests {
 		if tests[i].Name == name {
@@ -484,13 +514,15 @@ func (b *builder) designatedSections(root *node) error {
 		if ok, err := b.object("/designated_sections", n); !ok || err != nil {
 			return err
 		}
-		for _, pm := range n.members {
+		for pmi := range n.members {
+			pm := &n.members[pmi]
 			pp := ptr("/designated_sections", pm.key)
-			if _, err := b.object(pp, pm.val, dsStatusKeys...); err != nil {
+			if _, err := b.object(pp, pm, dsStatusKeys...); err != nil {
 				return err
 			}
-			for _, sm := range pm.val.members {
-				if err := b.section(ptr(pp, sm.key), pm.key, sm.key, sm.val); err != nil {
+			for smi := range pm.members {
+				sm := &pm.members[smi]
+				if err := b.section(ptr(pp, sm.key), pm.key, sm.key, sm); err != nil {
 					return err
 				}
 			}
@@ -502,13 +534,15 @@ func (b *builder) designatedSections(root *node) error {
 		return err
 	}
 	// 1.x: status → project → guidance.
-	for _, sm := range n.members {
+	for smi := range n.members {
+		sm := &n.members[smi]
 		sp := ptr("/designated-sections", sm.key)
-		if _, err := b.object(sp, sm.val); err != nil {
+		if _, err := b.object(sp, sm); err != nil {
 			return err
 		}
-		for _, pm := range sm.val.members {
-			if err := b.section(ptr(sp, pm.key), pm.key, sm.key, pm.val); err != nil {
+		for pmi := range sm.members {
+			pm := &sm.members[pmi]
+			if err := b.section(ptr(sp, pm.key), pm.key, sm.key, pm); err != nil {
 				return err
 			}
 		}
@@ -532,19 +566,20 @@ func (b *builder) section(p, project, status string, n *node) error {
 	if ok, err := b.object(p+"/sections", secs); err != nil {
 		return err
 	} else if ok {
-		for _, m := range secs.members {
+		for mi := range secs.members {
+			m := &secs.members[mi]
 			sp := ptr(p+"/sections", m.key)
-			if _, err := b.object(sp, m.val, sectionKeys...); err != nil {
+			if _, err := b.object(sp, m, sectionKeys...); err != nil {
 				return err
 			}
 			s := Section{Name: m.key}
-			if s.Description, err = b.str(sp, "description", m.val.get("description")); err != nil {
+			if s.Description, err = b.str(sp, "description", m.get("description")); err != nil {
 				return err
 			}
-			if s.Designated, err = b.boolean(sp, "designated", m.val.get("designated")); err != nil {
+			if s.Designated, err = b.boolean(sp, "designated", m.get("designated")); err != nil {
 				return err
 			}
-			if s.Comment, err = b.str(sp, "comment", m.val.get("comment")); err != nil {
+			if s.Comment, err = b.str(sp, "comment", m.get("comment")); err != nil {
 				return err
 			}
 			d.Sections = append(d.Sections, s)
@@ -564,20 +599,21 @@ func (b *builder) testRepositories(root *node) error {
 	if ok, err := b.object("/"+key, n); !ok || err != nil {
 		return err
 	}
-	for _, m := range n.members {
+	for mi := range n.members {
+		m := &n.members[mi]
 		p := ptr("/"+key, m.key)
-		if _, err := b.object(p, m.val, known...); err != nil {
+		if _, err := b.object(p, m, known...); err != nil {
 			return err
 		}
 		r := TestRepository{Name: m.key}
 		var err error
-		if r.Repository, err = b.str(p, repoKey, m.val.get(repoKey)); err != nil {
+		if r.Repository, err = b.str(p, repoKey, m.get(repoKey)); err != nil {
 			return err
 		}
-		if r.Reference, err = b.str(p, refKey, m.val.get(refKey)); err != nil {
+		if r.Reference, err = b.str(p, refKey, m.get(refKey)); err != nil {
 			return err
 		}
-		if r.Description, err = b.str(p, "description", m.val.get("description")); err != nil {
+		if r.Description, err = b.str(p, "description", m.get("description")); err != nil {
 			return err
 		}
 		b.g.TestRepositories = append(b.g.TestRepositories, r)
@@ -590,7 +626,7 @@ func (b *builder) testRepositories(root *node) error {
 // tests in several capabilities.
 func (b *builder) crossCheck(root *node) {
 	g := b.g
-	listed := make(map[string]bool)
+	listed := make(map[string]bool, len(g.Capabilities))
 	comps := root.get("components")
 	v2 := b.g.v2
 	for _, c := range g.Components {
@@ -603,8 +639,8 @@ func (b *builder) crossCheck(root *node) {
 						p = ptr(ptr(ptr("/components", c.Name), "capabilities"), string(st))
 					}
 					off := -1
-					if l := listNode(comps, c.Name, v2, st); l != nil && i < len(l.elems) {
-						off = l.elems[i].off
+					if l := listNode(comps, c.Name, v2, st); l != nil && l.kind == kindArray && i < len(l.members) {
+						off = l.members[i].off
 					}
 					b.warn(ptr(p, itoa(i)), off, "capability %q is listed but not defined; it is ignored", name)
 				}
@@ -612,13 +648,16 @@ func (b *builder) crossCheck(root *node) {
 		}
 	}
 	caps := root.get("capabilities")
-	seen := make(map[string]string)
+	nTests := 0
+	for i := range g.Capabilities {
+		nTests += len(g.Capabilities[i].Tests)
+	}
+	seen := make(map[string]string, nTests)
 	for i := range g.Capabilities {
 		c := &g.Capabilities[i]
-		p := ptr("/capabilities", c.Name)
 		var cn *node
 		if caps != nil && i < len(caps.members) {
-			cn = caps.members[i].val
+			cn = &caps.members[i]
 		}
 		off := func() int {
 			if cn != nil {
@@ -627,11 +666,11 @@ func (b *builder) crossCheck(root *node) {
 			return -1
 		}
 		if !listed[c.Name] {
-			b.warn(p, off(), "capability %q is defined but listed in no component; it has no status", c.Name)
+			b.warn(ptr("/capabilities", c.Name), off(), "capability %q is defined but listed in no component; it has no status", c.Name)
 		}
 		for _, t := range c.Tests {
 			if other, ok := seen[t.Name]; ok && other != c.Name {
-				b.warn(ptr(p+"/tests", t.Name), off(), "test is also in capability %q", other)
+				b.warn(ptr(ptr("/capabilities", c.Name)+"/tests", t.Name), off(), "test is also in capability %q", other)
 			} else if !ok {
 				seen[t.Name] = c.Name
 			}

@@ -18,6 +18,11 @@
 // of the form name[idempotent_id], sorted by byte value, duplicates kept, no
 // trailing newline, and the same plain-text answer for an unknown target.
 //
+// [Show] summarises the capabilities of a target (status, project, tests,
+// flags, aliases, achievements, criteria weights) and [Diff] compares two
+// guidelines: capabilities added, removed or moved between statuses, tests
+// added, removed, renamed, flagged or unflagged.
+//
 // [Validate] checks a document against our own JSON Schema for its schema
 // version (embedded, one per version, strict about every capability and
 // test entry) and reports each problem with its JSON pointer, line and

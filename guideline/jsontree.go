@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -43,21 +44,19 @@ func (k kind) String() string {
 }
 
 // node is one JSON value. str holds a string's decoded text or a number's
-// literal; b a boolean; elems an array's items; members an object's members
-// in file order. off is the byte offset where the value starts.
+// literal; b a boolean; members an object's members in file order, or an
+// array's items, held by value so that a tree takes one slice per object
+// or array and no allocation per value. off is the byte offset where the
+// value starts; key and keyOff are the key of an object's member and where
+// it starts.
 type node struct {
 	kind    kind
 	b       bool
 	str     string
-	elems   []*node
-	members []member
+	members []node
 	off     int
-}
-
-type member struct {
-	key    string
-	keyOff int
-	val    *node
+	key     string
+	keyOff  int
 }
 
 // get returns the value of the member named key, or nil. When the key is
@@ -69,7 +68,7 @@ func (n *node) get(key string) *node {
 	}
 	for i := len(n.members) - 1; i >= 0; i-- {
 		if n.members[i].key == key {
-			return n.members[i].val
+			return &n.members[i]
 		}
 	}
 	return nil
@@ -90,7 +89,7 @@ func (n *node) truthy() bool {
 	case kindString:
 		return n.str != ""
 	case kindArray:
-		return len(n.elems) > 0
+		return len(n.members) > 0
 	case kindObject:
 		return len(n.members) > 0
 	}
@@ -108,62 +107,67 @@ var (
 
 type jsonParser struct {
 	data  []byte
-	text  string // data as a string: strings without escapes are cut from it
-	valid bool   // data is valid UTF-8, so no string needs checking
+	valid bool // data is valid UTF-8, so no string needs checking
 	pos   int
 	depth int
-	slab  []node // nodes are allocated from here, a chunk at a time
 
-	// Members and elements are gathered on these stacks while an object or
+	// Members and elements are gathered on this stack while an object or
 	// array is open, then copied to a slice of the exact size cut from a
 	// slab, which saves the garbage of growing slices.
-	memberStack []member
-	elemStack   []*node
-	memberSlab  []member
-	elemSlab    []*node
+	memberStack []node
+	memberSlab  []node
+
+	// Decoded strings and number literals are copied one after the other
+	// into the chunk sb holds, which strings.Builder lets us share without
+	// a copy each; a full chunk is left to the strings cut from it.
+	sb      strings.Builder
+	scratch []byte // for decoding strings with escapes
 }
 
-func (p *jsonParser) members(start int) []member {
-	n := len(p.memberStack) - start
-	if n > len(p.memberSlab) {
-		p.memberSlab = make([]member, max(n, 512))
+// keep returns b as a string cut from the current chunk.
+func (p *jsonParser) keep(b []byte) string {
+	if len(b) == 0 {
+		return ""
 	}
-	out := p.memberSlab[:n:n]
-	p.memberSlab = p.memberSlab[n:]
+	if p.sb.Cap()-p.sb.Len() < len(b) {
+		// What is left of the input bounds what is left to keep.
+		p.sb.Reset()
+		p.sb.Grow(max(len(b), min(len(p.data)-p.pos, 32<<10)))
+	}
+	start := p.sb.Len()
+	p.sb.Write(b)
+	return p.sb.String()[start:]
+}
+
+// members takes the members gathered since start off the stack and returns
+// them in a slice of their own length.
+func (p *jsonParser) members(start int) []node {
+	n := len(p.memberStack) - start
+	var out []node
+	if n > 64 && n > len(p.memberSlab) {
+		out = make([]node, n) // a long list gets a slice of its own
+	} else {
+		if n > len(p.memberSlab) {
+			p.memberSlab = make([]node, 256)
+		}
+		out = p.memberSlab[:n:n]
+		p.memberSlab = p.memberSlab[n:]
+	}
 	copy(out, p.memberStack[start:])
 	clear(p.memberStack[start:])
 	p.memberStack = p.memberStack[:start]
 	return out
 }
 
-func (p *jsonParser) elems(start int) []*node {
-	n := len(p.elemStack) - start
-	if n > len(p.elemSlab) {
-		p.elemSlab = make([]*node, max(n, 512))
-	}
-	out := p.elemSlab[:n:n]
-	p.elemSlab = p.elemSlab[n:]
-	copy(out, p.elemStack[start:])
-	clear(p.elemStack[start:])
-	p.elemStack = p.elemStack[:start]
-	return out
-}
-
-// newNode returns a node from the slab.
-func (p *jsonParser) newNode(k kind, off int) *node {
-	if len(p.slab) == 0 {
-		p.slab = make([]node, 256)
-	}
-	n := &p.slab[0]
-	p.slab = p.slab[1:]
-	n.kind, n.off = k, off
-	return n
+// newNode returns a node of kind k at offset off.
+func newNode(k kind, off int) node {
+	return node{kind: k, off: off}
 }
 
 // parseJSON decodes one JSON document. Errors are *ParseError with the
 // position of the offending byte.
 func parseJSON(data []byte) (*node, error) {
-	p := &jsonParser{data: data, text: string(data), valid: utf8.Valid(data)}
+	p := &jsonParser{data: data, valid: utf8.Valid(data)}
 	if len(data) >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF {
 		p.pos = 3 // a UTF-8 byte order mark
 	}
@@ -175,7 +179,7 @@ func parseJSON(data []byte) (*node, error) {
 	if p.pos < len(p.data) {
 		return nil, p.errorf("invalid character %s after top-level value", quoteByte(p.data[p.pos]))
 	}
-	return n, nil
+	return &n, nil
 }
 
 func (p *jsonParser) errorf(format string, args ...any) error {
@@ -205,10 +209,10 @@ func (p *jsonParser) space() {
 	}
 }
 
-func (p *jsonParser) value() (*node, error) {
+func (p *jsonParser) value() (node, error) {
 	p.space()
 	if p.pos >= len(p.data) {
-		return nil, p.errorf("%w", errUnexpectedEOF)
+		return node{}, p.errorf("%w", errUnexpectedEOF)
 	}
 	start := p.pos
 	switch c := p.data[p.pos]; {
@@ -219,33 +223,33 @@ func (p *jsonParser) value() (*node, error) {
 	case c == '"':
 		s, err := p.string()
 		if err != nil {
-			return nil, err
+			return node{}, err
 		}
-		n := p.newNode(kindString, start)
+		n := newNode(kindString, start)
 		n.str = s
 		return n, nil
 	case c == '-' || (c >= '0' && c <= '9'):
 		return p.number()
 	case c == 't':
-		n := p.newNode(kindBool, start)
+		n := newNode(kindBool, start)
 		n.b = true
 		return p.literal("true", n)
 	case c == 'f':
-		return p.literal("false", p.newNode(kindBool, start))
+		return p.literal("false", newNode(kindBool, start))
 	case c == 'n':
-		return p.literal("null", p.newNode(kindNull, start))
+		return p.literal("null", newNode(kindNull, start))
 	default:
-		return nil, p.errorf("invalid character %s looking for beginning of value", quoteByte(c))
+		return node{}, p.errorf("invalid character %s looking for beginning of value", quoteByte(c))
 	}
 }
 
-func (p *jsonParser) literal(word string, n *node) (*node, error) {
+func (p *jsonParser) literal(word string, n node) (node, error) {
 	for i := 0; i < len(word); i++ {
 		if p.pos >= len(p.data) {
-			return nil, p.errorf("%w", errUnexpectedEOF)
+			return node{}, p.errorf("%w", errUnexpectedEOF)
 		}
 		if p.data[p.pos] != word[i] {
-			return nil, p.errorf("invalid character %s in literal %s", quoteByte(p.data[p.pos]), word)
+			return node{}, p.errorf("invalid character %s in literal %s", quoteByte(p.data[p.pos]), word)
 		}
 		p.pos++
 	}
@@ -260,11 +264,11 @@ func (p *jsonParser) enter() error {
 	return nil
 }
 
-func (p *jsonParser) object() (*node, error) {
+func (p *jsonParser) object() (node, error) {
 	if err := p.enter(); err != nil {
-		return nil, err
+		return node{}, err
 	}
-	n := p.newNode(kindObject, p.pos)
+	n := newNode(kindObject, p.pos)
 	start := len(p.memberStack)
 	p.pos++ // {
 	p.space()
@@ -276,32 +280,33 @@ func (p *jsonParser) object() (*node, error) {
 	for {
 		p.space()
 		if p.pos >= len(p.data) {
-			return nil, p.errorf("%w", errUnexpectedEOF)
+			return node{}, p.errorf("%w", errUnexpectedEOF)
 		}
 		if p.data[p.pos] != '"' {
-			return nil, p.errorf("invalid character %s looking for beginning of object key string", quoteByte(p.data[p.pos]))
+			return node{}, p.errorf("invalid character %s looking for beginning of object key string", quoteByte(p.data[p.pos]))
 		}
 		keyOff := p.pos
 		key, err := p.string()
 		if err != nil {
-			return nil, err
+			return node{}, err
 		}
 		p.space()
 		if p.pos >= len(p.data) {
-			return nil, p.errorf("%w", errUnexpectedEOF)
+			return node{}, p.errorf("%w", errUnexpectedEOF)
 		}
 		if p.data[p.pos] != ':' {
-			return nil, p.errorf("invalid character %s after object key", quoteByte(p.data[p.pos]))
+			return node{}, p.errorf("invalid character %s after object key", quoteByte(p.data[p.pos]))
 		}
 		p.pos++
 		v, err := p.value()
 		if err != nil {
-			return nil, err
+			return node{}, err
 		}
-		p.memberStack = append(p.memberStack, member{key: key, keyOff: keyOff, val: v})
+		v.key, v.keyOff = key, keyOff
+		p.memberStack = append(p.memberStack, v)
 		p.space()
 		if p.pos >= len(p.data) {
-			return nil, p.errorf("%w", errUnexpectedEOF)
+			return node{}, p.errorf("%w", errUnexpectedEOF)
 		}
 		switch p.data[p.pos] {
 		case ',':
@@ -312,17 +317,17 @@ func (p *jsonParser) object() (*node, error) {
 			n.members = p.members(start)
 			return n, nil
 		default:
-			return nil, p.errorf("invalid character %s after object key:value pair", quoteByte(p.data[p.pos]))
+			return node{}, p.errorf("invalid character %s after object key:value pair", quoteByte(p.data[p.pos]))
 		}
 	}
 }
 
-func (p *jsonParser) array() (*node, error) {
+func (p *jsonParser) array() (node, error) {
 	if err := p.enter(); err != nil {
-		return nil, err
+		return node{}, err
 	}
-	n := p.newNode(kindArray, p.pos)
-	start := len(p.elemStack)
+	n := newNode(kindArray, p.pos)
+	start := len(p.memberStack)
 	p.pos++ // [
 	p.space()
 	if p.pos < len(p.data) && p.data[p.pos] == ']' {
@@ -333,12 +338,12 @@ func (p *jsonParser) array() (*node, error) {
 	for {
 		v, err := p.value()
 		if err != nil {
-			return nil, err
+			return node{}, err
 		}
-		p.elemStack = append(p.elemStack, v)
+		p.memberStack = append(p.memberStack, v)
 		p.space()
 		if p.pos >= len(p.data) {
-			return nil, p.errorf("%w", errUnexpectedEOF)
+			return node{}, p.errorf("%w", errUnexpectedEOF)
 		}
 		switch p.data[p.pos] {
 		case ',':
@@ -346,15 +351,15 @@ func (p *jsonParser) array() (*node, error) {
 		case ']':
 			p.pos++
 			p.depth--
-			n.elems = p.elems(start)
+			n.members = p.members(start)
 			return n, nil
 		default:
-			return nil, p.errorf("invalid character %s after array element", quoteByte(p.data[p.pos]))
+			return node{}, p.errorf("invalid character %s after array element", quoteByte(p.data[p.pos]))
 		}
 	}
 }
 
-func (p *jsonParser) number() (*node, error) {
+func (p *jsonParser) number() (node, error) {
 	start := p.pos
 	d := p.data
 	if d[p.pos] == '-' {
@@ -370,12 +375,12 @@ func (p *jsonParser) number() (*node, error) {
 	if p.pos < len(d) && d[p.pos] == '0' {
 		p.pos++
 	} else if digits() == 0 {
-		return nil, p.numberError()
+		return node{}, p.numberError()
 	}
 	if p.pos < len(d) && d[p.pos] == '.' {
 		p.pos++
 		if digits() == 0 {
-			return nil, p.numberError()
+			return node{}, p.numberError()
 		}
 	}
 	if p.pos < len(d) && (d[p.pos] == 'e' || d[p.pos] == 'E') {
@@ -384,11 +389,11 @@ func (p *jsonParser) number() (*node, error) {
 			p.pos++
 		}
 		if digits() == 0 {
-			return nil, p.numberError()
+			return node{}, p.numberError()
 		}
 	}
-	n := p.newNode(kindNumber, start)
-	n.str = string(d[start:p.pos])
+	n := newNode(kindNumber, start)
+	n.str = p.keep(d[start:p.pos])
 	return n, nil
 }
 
@@ -408,12 +413,12 @@ func (p *jsonParser) string() (string, error) {
 	for p.pos < len(d) {
 		c := d[p.pos]
 		if c == '"' {
-			s := p.text[start:p.pos]
+			raw := d[start:p.pos]
 			p.pos++
-			if !p.valid && !utf8.ValidString(s) {
-				return string([]rune(s)), nil // replace invalid bytes with U+FFFD
+			if !p.valid && !utf8.Valid(raw) {
+				return string([]rune(string(raw))), nil // replace invalid bytes with U+FFFD
 			}
-			return s, nil
+			return p.keep(raw), nil
 		}
 		if c == '\\' {
 			break
@@ -423,7 +428,8 @@ func (p *jsonParser) string() (string, error) {
 		}
 		p.pos++
 	}
-	buf := append([]byte(nil), d[start:p.pos]...)
+	buf := append(p.scratch[:0], d[start:p.pos]...)
+	defer func() { p.scratch = buf[:0] }()
 	for {
 		if p.pos >= len(d) {
 			return "", p.errorf("%w", errUnexpectedEOF)
@@ -435,7 +441,7 @@ func (p *jsonParser) string() (string, error) {
 			if !utf8.Valid(buf) {
 				return string([]rune(string(buf))), nil
 			}
-			return string(buf), nil
+			return p.keep(buf), nil
 		case c < 0x20:
 			return "", p.errorf("invalid character %s in string literal", quoteByte(c))
 		case c != '\\':

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -70,25 +69,80 @@ func Parse(data []byte) (*Guideline, error) {
 
 // builder turns the tree into the model.
 type builder struct {
-	data       []byte
-	lineStarts []int // offsets where lines start, built on first use
-	g          *Guideline
+	data []byte
+	g    *Guideline
+
+	// Lines are counted from the last position asked for, as warnings
+	// mostly come in file order: lineOff is an offset, line the number of
+	// newlines before it.
+	lineOff, line int
+
+	// Slabs the model's small slices and flags are cut from, which saves
+	// an allocation each. Every cut is capped at its own length, so an
+	// append by the caller copies rather than writes into a neighbour.
+	strSlab  []string
+	testSlab []Test
+	flagSlab []Flag
 }
 
-func (b *builder) pos(off int) (line, col int) {
-	if b.lineStarts == nil {
-		b.lineStarts = make([]int, 1, bytes.Count(b.data, []byte{'\n'})+1)
-		for i := 0; ; {
-			j := bytes.IndexByte(b.data[i:], '\n')
-			if j < 0 {
-				break
-			}
-			i += j + 1
-			b.lineStarts = append(b.lineStarts, i)
+// newStrings returns a slice of n strings cut from the slab.
+func (b *builder) newStrings(n int) []string {
+	if n == 0 {
+		return []string{} // not nil, as for a list with no strings
+	}
+	if n > len(b.strSlab) {
+		if n > 64 {
+			return make([]string, n)
+		}
+		b.strSlab = make([]string, 256)
+	}
+	out := b.strSlab[:n:n]
+	b.strSlab = b.strSlab[n:]
+	return out
+}
+
+// newFlag returns an empty flag cut from the slab.
+func (b *builder) newFlag() *Flag {
+	if len(b.flagSlab) == 0 {
+		b.flagSlab = make([]Flag, 64)
+	}
+	f := &b.flagSlab[0]
+	b.flagSlab = b.flagSlab[1:]
+	return f
+}
+
+// strList returns the strings of an array of strings (nil for a null), or
+// false when n is anything else; the caller then reports the error.
+func (b *builder) strList(n *node) ([]string, bool) {
+	if n == nil || n.kind == kindNull {
+		return nil, true
+	}
+	if n.kind != kindArray {
+		return nil, false
+	}
+	for ei := range n.members {
+		e := &n.members[ei]
+		if e.kind != kindString {
+			return nil, false
 		}
 	}
-	i := sort.SearchInts(b.lineStarts, off+1) - 1
-	return i + 1, off - b.lineStarts[i] + 1
+	out := b.newStrings(len(n.members))
+	for i := range n.members {
+		e := &n.members[i]
+		out[i] = e.str
+	}
+	return out, true
+}
+
+// pos returns the 1-based line and column (in bytes) of offset off.
+func (b *builder) pos(off int) (line, col int) {
+	end := min(off, len(b.data))
+	if end < b.lineOff {
+		b.lineOff, b.line = 0, 0
+	}
+	b.line += bytes.Count(b.data[b.lineOff:end], []byte{'\n'})
+	b.lineOff = end
+	return b.line + 1, off - (bytes.LastIndexByte(b.data[:end], '\n') + 1) + 1
 }
 
 func (b *builder) warn(ptr string, off int, format string, args ...any) {
@@ -160,20 +214,19 @@ func (b *builder) boolean(base, key string, n *node) (bool, error) {
 }
 
 func (b *builder) strings(base, key string, n *node) ([]string, error) {
-	if n == nil || n.kind == kindNull {
-		return nil, nil
+	if out, ok := b.strList(n); ok {
+		return out, nil
 	}
 	if n.kind != kindArray {
 		return nil, b.typeError(ptrKey(base, key), n, "array of strings")
 	}
-	out := make([]string, 0, len(n.elems))
-	for i, e := range n.elems {
+	for i := range n.members {
+		e := &n.members[i]
 		if e.kind != kindString {
 			return nil, b.typeError(ptr(ptrKey(base, key), itoa(i)), e, "string")
 		}
-		out = append(out, e.str)
 	}
-	return out, nil
+	panic("unreachable: strList accepts an array of strings")
 }
 
 // object checks that n is an object (or absent, or an empty array, which
@@ -183,7 +236,7 @@ func (b *builder) object(p string, n *node, known ...string) (bool, error) {
 	if n == nil || n.kind == kindNull {
 		return false, nil
 	}
-	if n.kind == kindArray && len(n.elems) == 0 {
+	if n.kind == kindArray && len(n.members) == 0 {
 		b.warn(p, n.off, "an empty array where an object is expected; read as an empty object")
 		return false, nil
 	}
@@ -197,8 +250,10 @@ func (b *builder) object(p string, n *node, known ...string) (bool, error) {
 }
 
 func (b *builder) checkKeys(p string, n *node, known []string) {
-	for i, m := range n.members {
-		for _, prev := range n.members[:i] {
+	for i := range n.members {
+		m := &n.members[i]
+		for previ := range n.members[:i] {
+			prev := &n.members[previ]
 			if prev.key == m.key {
 				b.warn(ptr(p, m.key), m.keyOff, "key %q appears more than once; the last one is used", m.key)
 				break

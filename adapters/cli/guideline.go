@@ -9,7 +9,7 @@ import (
 func guidelineCommand(e *env) *ucli.Command {
 	return &ucli.Command{
 		Name:      "guideline",
-		Usage:     "read interop guidelines: test lists, validation, listing",
+		Usage:     "read interop guidelines: list, show, diff, test lists, validation",
 		UsageText: e.prog + " guideline command [command options] [arguments...]",
 		Description: "Interop guidelines are the JSON documents of the OpenStack Interop Working Group that\n" +
 			"say which capabilities and Tempest tests a cloud must pass. Every schema version (1.2 to\n" +
@@ -19,6 +19,8 @@ func guidelineCommand(e *env) *ucli.Command {
 			guidelineTestsCommand(e),
 			guidelineListCommand(e),
 			guidelineValidateCommand(e),
+			guidelineShowCommand(e),
+			guidelineDiffCommand(e),
 		},
 		Action: func(c *ucli.Context) error {
 			return noCommand(c, "guideline ", ucli.ShowSubcommandHelp)
