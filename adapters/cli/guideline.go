@@ -1,7 +1,13 @@
 package cli
 
 import (
+	"fmt"
+	"slices"
+	"strings"
+
 	ucli "github.com/urfave/cli/v2"
+
+	"github.com/refstack-go/refstack/guideline"
 )
 
 // guidelineCommand groups the commands that work on interop guidelines.
@@ -26,4 +32,28 @@ func guidelineCommand(e *env) *ucli.Command {
 			return noCommand(c, "guideline ", ucli.ShowSubcommandHelp)
 		},
 	}
+}
+
+// targetFlag is the --target of the guideline commands that select the
+// capabilities of a program.
+func targetFlag() ucli.Flag {
+	return &ucli.StringFlag{Name: "target", Value: "platform", Usage: "what is tested: `T` = platform, compute, object, dns, orchestration or an add-on name"}
+}
+
+// statusList reads the comma list of statuses in flag (nil when unset). A
+// status no capability has is kept, matching nothing as in RefStack, with a
+// warning on standard error.
+func statusList(e *env, c *ucli.Context, flag string) []guideline.Status {
+	v := c.String(flag)
+	if v == "" {
+		return nil
+	}
+	var out []guideline.Status
+	for s := range strings.SplitSeq(v, ",") {
+		if !slices.Contains(guideline.Statuses(), guideline.Status(s)) {
+			fmt.Fprintf(e.stderr, "%s: warning: --%s %q: no capability has this status; it matches nothing\n", e.prog, flag, s)
+		}
+		out = append(out, guideline.Status(s))
+	}
+	return out
 }

@@ -24,7 +24,7 @@ func guidelineDiffCommand(e *env) *ucli.Command {
 			"for an unknown target.\n\n" +
 			guidelineSourceHelp,
 		Flags: append([]ucli.Flag{
-			&ucli.StringFlag{Name: "target", Value: "platform", Usage: "what is tested: `T` = platform, compute, object, dns, orchestration or an add-on name"},
+			targetFlag(),
 			&ucli.BoolFlag{Name: "json", DisableDefaultText: true, Usage: "print JSON"},
 		}, sourceFlags()...),
 		Action: func(c *ucli.Context) error {

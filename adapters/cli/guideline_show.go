@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	ucli "github.com/urfave/cli/v2"
@@ -29,7 +28,7 @@ func guidelineShowCommand(e *env) *ucli.Command {
 			"package's Summary). An unknown target exits 1.\n\n" +
 			guidelineSourceHelp,
 		Flags: append([]ucli.Flag{
-			&ucli.StringFlag{Name: "target", Value: "platform", Usage: "what is tested: `T` = platform, compute, object, dns, orchestration or an add-on name"},
+			targetFlag(),
 			&ucli.StringFlag{Name: "status", Usage: "keep capabilities of these statuses: `LIST` of required, advisory, deprecated, removed (default: all)"},
 			&ucli.BoolFlag{Name: "json", DisableDefaultText: true, Usage: "print JSON"},
 		}, sourceFlags()...),
@@ -37,15 +36,7 @@ func guidelineShowCommand(e *env) *ucli.Command {
 			if c.NArg() != 1 {
 				return usageErrorf("%s: want one guideline (a file or a name), got %d arguments", cmdPath(c), c.NArg())
 			}
-			var statuses []guideline.Status
-			if v := c.String("status"); v != "" {
-				for s := range strings.SplitSeq(v, ",") {
-					if !slices.Contains(guideline.Statuses(), guideline.Status(s)) {
-						fmt.Fprintf(e.stderr, "%s: warning: --status %q: no capability has this status; it matches nothing\n", e.prog, s)
-					}
-					statuses = append(statuses, guideline.Status(s))
-				}
-			}
+			statuses := statusList(e, c, "status")
 			g, err := loadGuideline(c, c.Args().First())
 			if err != nil {
 				return err

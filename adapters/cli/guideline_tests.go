@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	ucli "github.com/urfave/cli/v2"
@@ -29,7 +28,7 @@ func guidelineTestsCommand(e *env) *ucli.Command {
 			"An unknown target prints RefStack's answer, \"Invalid target: T\", and exits 1.\n\n" +
 			guidelineSourceHelp,
 		Flags: append([]ucli.Flag{
-			&ucli.StringFlag{Name: "target", Value: "platform", Usage: "what is tested: `T` = platform, compute, object, dns, orchestration or an add-on name"},
+			targetFlag(),
 			&ucli.StringFlag{Name: "type", Usage: "keep capabilities of these statuses: `LIST` of required, advisory, deprecated, removed (default: all)"},
 			&ucli.StringFlag{Name: "alias", Value: "true", Usage: "list the aliases of renamed tests too: `BOOL` = true or false"},
 			&ucli.StringFlag{Name: "flag", Value: "true", Usage: "list flagged tests too: `BOOL` = true or false"},
@@ -69,14 +68,7 @@ func testsQuery(e *env, c *ucli.Context) (guideline.Query, error) {
 			q.Flag = guideline.ParseBool(v)
 		}
 	}
-	if t := c.String("type"); t != "" {
-		for s := range strings.SplitSeq(t, ",") {
-			if !slices.Contains(guideline.Statuses(), guideline.Status(s)) {
-				fmt.Fprintf(e.stderr, "%s: warning: --type %q: no capability has this status; it matches nothing\n", e.prog, s)
-			}
-			q.Types = append(q.Types, guideline.Status(s))
-		}
-	}
+	q.Types = statusList(e, c, "type")
 	return q, nil
 }
 
