@@ -164,6 +164,8 @@ func (c *Card) addTests(cp *guideline.Capability, status uint8, list12 bool) {
 	}
 }
 
+// statusIndex is a status's place in the order required, advisory,
+// deprecated, removed; -1 for any other.
 func statusIndex(s guideline.Status) int {
 	switch s {
 	case guideline.Required:

@@ -53,23 +53,16 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	}
 	if req != nil && req.Passed < req.Tests {
 		fmt.Fprintf(bw, "\n<details><summary>Required tests not passed (%d)</summary>\n\n", req.Tests-req.Passed)
-		for i := range req.Capabilities {
-			c := &req.Capabilities[i]
-			for j := range c.Tests {
-				t := &c.Tests[j]
-				if t.Passed {
-					continue
+		for c, t := range req.notPassed() {
+			fmt.Fprintf(bw, "- %s: `%s`", mdEscape.Replace(c.Name), strings.ReplaceAll(t.Name, "`", "'"))
+			if t.Flagged {
+				bw.WriteString(" (flagged")
+				if t.FlagReason != "" {
+					bw.WriteString(": " + mdEscape.Replace(t.FlagReason))
 				}
-				fmt.Fprintf(bw, "- %s: `%s`", mdEscape.Replace(c.Name), strings.ReplaceAll(t.Name, "`", "'"))
-				if t.Flagged {
-					bw.WriteString(" (flagged")
-					if t.FlagReason != "" {
-						bw.WriteString(": " + mdEscape.Replace(t.FlagReason))
-					}
-					bw.WriteString(")")
-				}
-				bw.WriteString("\n")
+				bw.WriteString(")")
 			}
+			bw.WriteString("\n")
 		}
 		bw.WriteString("\n</details>\n")
 	}

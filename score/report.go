@@ -1,6 +1,8 @@
 package score
 
 import (
+	"iter"
+
 	"github.com/refstack-go/refstack/guideline"
 )
 
@@ -82,3 +84,18 @@ type TestOutcome struct {
 
 // Required returns the required status's report.
 func (r *Report) Required() *StatusReport { return r.Statuses[guideline.Required] }
+
+// notPassed yields the tests of s that did not pass, with their capability,
+// in the report's order: the list the text and Markdown reports end with.
+func (s *StatusReport) notPassed() iter.Seq2[*CapabilityReport, *TestOutcome] {
+	return func(yield func(*CapabilityReport, *TestOutcome) bool) {
+		for i := range s.Capabilities {
+			c := &s.Capabilities[i]
+			for j := range c.Tests {
+				if t := &c.Tests[j]; !t.Passed && !yield(c, t) {
+					return
+				}
+			}
+		}
+	}
+}

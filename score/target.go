@@ -25,20 +25,13 @@ var programLabels = map[string]string{
 	"orchestration": "OpenStack with Orchestration",
 }
 
-// priority is the page's status priority: lower wins. Statuses other than
-// the four have none.
+// priority is the page's status priority: lower wins, in the order of
+// statusIndex. Statuses other than the four have none: they come last.
 func priority(s guideline.Status) int {
-	switch s {
-	case guideline.Required:
-		return 1
-	case guideline.Advisory:
-		return 2
-	case guideline.Deprecated:
-		return 3
-	case guideline.Removed:
-		return 4
+	if i := statusIndex(s); i >= 0 {
+		return i
 	}
-	return 5
+	return 4
 }
 
 // targetCaps resolves a target to capability name → status as the page's

@@ -50,23 +50,16 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	if req := r.Statuses[guideline.Required]; req != nil && req.Passed < req.Tests {
 		fmt.Fprintf(bw, "\nRequired tests not passed (%d):\n", req.Tests-req.Passed)
-		for i := range req.Capabilities {
-			c := &req.Capabilities[i]
-			for j := range c.Tests {
-				t := &c.Tests[j]
-				if t.Passed {
-					continue
+		for c, t := range req.notPassed() {
+			fmt.Fprintf(bw, "  %s  %s", c.Name, t.Name)
+			if t.Flagged {
+				bw.WriteString("  [flagged")
+				if t.FlagReason != "" {
+					bw.WriteString(": " + t.FlagReason)
 				}
-				fmt.Fprintf(bw, "  %s  %s", c.Name, t.Name)
-				if t.Flagged {
-					bw.WriteString("  [flagged")
-					if t.FlagReason != "" {
-						bw.WriteString(": " + t.FlagReason)
-					}
-					bw.WriteString("]")
-				}
-				bw.WriteString("\n")
+				bw.WriteString("]")
 			}
+			bw.WriteString("\n")
 		}
 	}
 	return bw.Flush()

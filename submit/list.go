@@ -4,9 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"iter"
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -106,22 +104,6 @@ func formatDate(t time.Time) string {
 // page fetches page n.
 func (c *Client) page(ctx context.Context, q ListQuery, n int) (*Page, error) {
 	u := c.listURL(q, n)
-	resp, err := c.do(ctx, func() (*http.Request, error) {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-		if err != nil {
-			return nil, err
-		}
-		req.Header.Set("Accept", "application/json")
-		req.Header.Set("User-Agent", userAgent)
-		return req, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	defer drainClose(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		return nil, newHTTPError(resp.Request, resp)
-	}
 	var ans struct {
 		Results    []ListedResult `json:"results"`
 		Pagination *struct {
@@ -129,15 +111,12 @@ func (c *Client) page(ctx context.Context, q ListQuery, n int) (*Page, error) {
 			TotalPages  int `json:"total_pages"`
 		} `json:"pagination"`
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
+	data, where, err := c.getJSON(ctx, u, &ans)
 	if err != nil {
-		return nil, fmt.Errorf("submit: GET %s: read answer: %w", resp.Request.URL.Redacted(), err)
-	}
-	if err := json.Unmarshal(data, &ans); err != nil {
-		return nil, fmt.Errorf("submit: GET %s: bad answer: %v: %q", resp.Request.URL.Redacted(), err, truncate(data))
+		return nil, err
 	}
 	if ans.Pagination == nil {
-		return nil, fmt.Errorf("submit: GET %s: answer has no pagination: %q", resp.Request.URL.Redacted(), truncate(data))
+		return nil, fmt.Errorf("submit: GET %s: answer has no pagination: %q", where, truncate(data))
 	}
 	return &Page{Number: n, TotalPages: ans.Pagination.TotalPages, Results: ans.Results}, nil
 }

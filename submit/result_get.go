@@ -91,32 +91,13 @@ func (c *Client) Result(ctx context.Context, id string) (*StoredResult, error) {
 		return nil, fmt.Errorf("submit: bad result id %q", id)
 	}
 	u := c.resultsEndpoint() + url.PathEscape(id)
-	resp, err := c.do(ctx, func() (*http.Request, error) {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-		if err != nil {
-			return nil, err
-		}
-		req.Header.Set("Accept", "application/json")
-		req.Header.Set("User-Agent", userAgent)
-		return req, nil
-	})
+	var r StoredResult
+	data, where, err := c.getJSON(ctx, u, &r)
 	if err != nil {
 		return nil, err
 	}
-	defer drainClose(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		return nil, newHTTPError(resp.Request, resp)
-	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
-	if err != nil {
-		return nil, fmt.Errorf("submit: GET %s: read answer: %w", resp.Request.URL.Redacted(), err)
-	}
-	var r StoredResult
-	if err := json.Unmarshal(data, &r); err != nil {
-		return nil, fmt.Errorf("submit: GET %s: bad answer: %v: %q", resp.Request.URL.Redacted(), err, truncate(data))
-	}
 	if r.Results == nil {
-		return nil, fmt.Errorf("submit: GET %s: answer has no \"results\": %q", resp.Request.URL.Redacted(), truncate(data))
+		return nil, fmt.Errorf("submit: GET %s: answer has no \"results\": %q", where, truncate(data))
 	}
 	return &r, nil
 }
@@ -129,4 +110,36 @@ func (c *Client) PassedTests(ctx context.Context, id string) ([]string, error) {
 		return nil, err
 	}
 	return r.Results, nil
+}
+
+// getJSON GETs u, retried as Upload's requests are, and decodes the answer,
+// at most maxAnswer bytes, into v. An answer other than 200 is an
+// *HTTPError. It returns the answer and the redacted URL that gave it, for
+// the caller's checks of what v holds.
+func (c *Client) getJSON(ctx context.Context, u string, v any) (data []byte, where string, err error) {
+	resp, err := c.do(ctx, func() (*http.Request, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("Accept", "application/json")
+		req.Header.Set("User-Agent", userAgent)
+		return req, nil
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	defer drainClose(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		return nil, "", newHTTPError(resp.Request, resp)
+	}
+	where = resp.Request.URL.Redacted()
+	data, err = io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
+	if err != nil {
+		return nil, "", fmt.Errorf("submit: GET %s: read answer: %w", where, err)
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return nil, "", fmt.Errorf("submit: GET %s: bad answer: %v: %q", where, err, truncate(data))
+	}
+	return data, where, nil
 }

@@ -1,8 +1,11 @@
 package subunit
 
 import (
+	"bytes"
 	"errors"
 	"io"
+	"io/fs"
+	"strings"
 	"sync"
 )
 
@@ -15,9 +18,9 @@ import (
 // aliasing contract of Next: an event stays valid until the next call.
 
 const (
-	raBatchEvents = 512      // events per batch
-	raBatchBytes  = 64 << 10 // arena bytes after which a batch is sent early
-	raBatches     = 4        // batches in flight: bounds memory and lead
+	raBatchEvents = 2048      // events per batch
+	raBatchBytes  = 256 << 10 // arena bytes after which a batch is sent early
+	raBatches     = 3         // batches in flight: bounds memory and lead
 )
 
 // raItem is one result of Next: an event or an error, and the input offset
@@ -68,7 +71,9 @@ func (r *Reader) decodeAhead(ra *readAhead) {
 	// Before each Read of the source, which may block (a live pipe), the
 	// events decoded so far go to the caller: read-ahead never holds back
 	// an event that could be handed out.
-	r.beforeRead = p.flush
+	if !neverBlocks(r.src) {
+		r.beforeRead = p.flush
+	}
 	if !p.take() {
 		return
 	}
@@ -94,6 +99,23 @@ func (r *Reader) decodeAhead(ra *readAhead) {
 			return
 		}
 	}
+}
+
+// neverBlocks reports whether a Read of src always returns at once: a
+// regular file or bytes in memory. Batches from such a source are sent when
+// full; from any other (a pipe, a socket) also before each Read, which may
+// wait for a writer that is still running: handing events out in large
+// batches costs less (each hand-over may wake a sleeping goroutine) but must
+// not hold back events of a live stream.
+func neverBlocks(src io.Reader) bool {
+	switch s := src.(type) {
+	case *bytes.Reader, *strings.Reader, *bytes.Buffer:
+		return true
+	case interface{ Stat() (fs.FileInfo, error) }:
+		fi, err := s.Stat()
+		return err == nil && fi.Mode().IsRegular()
+	}
+	return false
 }
 
 // raProducer is the decoding goroutine's side of the pipeline: the batch it

@@ -1,9 +1,7 @@
 package server_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -17,6 +15,7 @@ import (
 	"github.com/refstack-go/refstack/adapters/storage"
 	"github.com/refstack-go/refstack/adapters/storage/storagetest"
 	"github.com/refstack-go/refstack/guideline"
+	"github.com/refstack-go/refstack/internal/loadgen"
 	"github.com/refstack-go/refstack/submit"
 )
 
@@ -51,10 +50,8 @@ func benchmarkUpload(b *testing.B, dbURL string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	selfSig, _ := key.SelfSignature()
-	reg, _ := json.Marshal(map[string]string{"raw_key": key.PublicKey(), "self_signature": selfSig})
-	if resp, err := http.Post(ts.URL+"/v1/profile/pubkeys", "application/json", bytes.NewReader(reg)); err != nil || resp.StatusCode != 201 {
-		b.Fatalf("register: %v %v", resp, err)
+	if err := loadgen.Register(ctx, http.DefaultClient, ts.URL, key); err != nil {
+		b.Fatal(err)
 	}
 	// Bodies and signatures are made before the clock starts: the server
 	// is measured, not the clients' RSA signing.
@@ -84,7 +81,7 @@ func benchmarkUpload(b *testing.B, dbURL string) {
 					return
 				}
 				t0 := time.Now()
-				if _, err := signedUploadSig(ctx, hc, ts.URL, bodies[i].body, bodies[i].sig); err != nil {
+				if _, err := loadgen.UploadSigned(ctx, hc, ts.URL, bodies[i].body, bodies[i].sig); err != nil {
 					b.Error(err)
 					return
 				}

@@ -2,11 +2,8 @@ package server_test
 
 import (
 	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -21,6 +18,7 @@ import (
 
 	"github.com/refstack-go/refstack/adapters/cli"
 	"github.com/refstack-go/refstack/adapters/server"
+	"github.com/refstack-go/refstack/internal/loadgen"
 	"github.com/refstack-go/refstack/submit"
 )
 
@@ -102,10 +100,8 @@ func TestKillDuringLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sig, _ := key.SelfSignature()
-	reg, _ := json.Marshal(map[string]string{"raw_key": key.PublicKey(), "self_signature": sig})
-	if resp, err := http.Post(srv.url+"/v1/profile/pubkeys", "application/json", bytes.NewReader(reg)); err != nil || resp.StatusCode != 201 {
-		t.Fatalf("register: %v %v", resp, err)
+	if err := loadgen.Register(context.Background(), http.DefaultClient, srv.url, key); err != nil {
+		t.Fatal(err)
 	}
 
 	const clients, tests = 32, 300
@@ -116,24 +112,20 @@ func TestKillDuringLoad(t *testing.T) {
 	)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	hc := &http.Client{Timeout: 10 * time.Second}
-	for c := range clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; ctx.Err() == nil; i++ {
-				body := loadDoc(fmt.Sprintf("client-%d-%d", c, i), tests).Body()
-				id, err := signedUpload(ctx, hc, srv.url, key, body)
-				if err != nil {
-					time.Sleep(10 * time.Millisecond)
-					continue
-				}
-				mu.Lock()
-				acked = append(acked, id)
-				mu.Unlock()
-			}
-		}()
+	load := loadgen.Clients{
+		HTTP: &http.Client{Timeout: 10 * time.Second}, Base: srv.url, Key: key, N: clients,
+		Doc:   func(c, i int) *submit.Results { return loadDoc(fmt.Sprintf("client-%d-%d", c, i), tests) },
+		Pause: 10 * time.Millisecond,
 	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		load.Run(ctx, func(id string, _ time.Duration) {
+			mu.Lock()
+			acked = append(acked, id)
+			mu.Unlock()
+		}, nil)
+	}()
 	// Kill once some uploads are in: others are in flight.
 	deadline := time.Now().Add(15 * time.Second)
 	for {
@@ -161,19 +153,12 @@ func TestKillDuringLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, id := range acked {
-		req, _ := http.NewRequest("GET", srv.url+"/v1/results/"+id, nil)
-		req.Header.Set("Authorization", "Bearer "+tok)
-		resp, err := http.DefaultClient.Do(req)
+		code, n, err := loadgen.StoredTests(context.Background(), http.DefaultClient, srv.url, tok, id)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var d struct {
-			Results []string `json:"results"`
-		}
-		err = json.NewDecoder(resp.Body).Decode(&d)
-		resp.Body.Close()
-		if resp.StatusCode != 200 || err != nil || len(d.Results) != tests {
-			t.Errorf("acknowledged upload %s after the restart: %d, %d tests, %v", id, resp.StatusCode, len(d.Results), err)
+		if code != http.StatusOK || n != tests {
+			t.Errorf("acknowledged upload %s after the restart: %d, %d tests", id, code, n)
 		}
 	}
 	t.Logf("%d acknowledged uploads, all present after SIGKILL and restart", len(acked))
@@ -210,41 +195,4 @@ func loadDoc(tag string, n int) *submit.Results {
 		})
 	}
 	return r
-}
-
-// signedUpload posts a signed body and returns the acknowledged id.
-func signedUpload(ctx context.Context, hc *http.Client, base string, key *submit.Signer, body []byte) (string, error) {
-	sig, err := key.Sign(body)
-	if err != nil {
-		return "", err
-	}
-	return signedUploadSig(ctx, hc, base, body, sig)
-}
-
-// signedUploadSig posts a body with its signature and returns the
-// acknowledged id.
-func signedUploadSig(ctx context.Context, hc *http.Client, base string, body []byte, sig *submit.Signature) (string, error) {
-	req, err := http.NewRequestWithContext(ctx, "POST", base+"/v1/results/", bytes.NewReader(body))
-	if err != nil {
-		return "", err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set(submit.HeaderSignature, sig.Hex)
-	req.Header.Set(submit.HeaderPublicKey, sig.PublicKey)
-	resp, err := hc.Do(req)
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return "", err
-	}
-	var ans struct {
-		TestID string `json:"test_id"`
-	}
-	if resp.StatusCode != http.StatusCreated || json.Unmarshal(data, &ans) != nil || ans.TestID == "" {
-		return "", fmt.Errorf("upload: %s: %s", resp.Status, data)
-	}
-	return ans.TestID, nil
 }

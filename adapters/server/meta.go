@@ -17,14 +17,9 @@ const maxMetaValue = storage.MaxMetaValue
 // getMeta is GET /v1/results/{id}/meta: all keys for the owner and admins,
 // the writable ones for others who may see the result, 403 for the rest.
 func (s *Server) getMeta(w http.ResponseWriter, r *http.Request) {
-	res, err := s.loadResult(r.Context(), r.PathValue("id"))
+	res, rl, err := s.visibleResult(r, r.PathValue("id"), http.StatusForbidden)
 	if err != nil {
 		s.fail(w, r, err)
-		return
-	}
-	rl := callerOf(r).roleFor(res)
-	if rl == roleNone {
-		s.fail(w, r, abortf(http.StatusForbidden, msgPrivate))
 		return
 	}
 	s.writeJSON(w, r, http.StatusOK, visibleMeta(res.Meta, rl))
@@ -59,11 +54,8 @@ func (s *Server) metaWrite(r *http.Request, verifiedMsg string) (storage.Result,
 	if !writableKey(key) {
 		return storage.Result{}, key, abortf(http.StatusForbidden, "The metadata key %s can not be changed (writable keys: shared, guideline, target).", limitText(key))
 	}
-	res, err := s.loadResult(r.Context(), id)
+	res, _, err := s.ownedResult(r, id)
 	if err != nil {
-		return res, key, err
-	}
-	if _, err := ownerOf(callerOf(r), res); err != nil {
 		return res, key, err
 	}
 	if res.VerificationStatus == 1 {

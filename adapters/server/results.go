@@ -90,6 +90,33 @@ func (s *Server) loadResult(ctx context.Context, id string) (storage.Result, err
 	return res, err
 }
 
+// visibleResult loads a stored result (404 when there is none) with the
+// caller's role in it. A caller who may not see it gets an error answering
+// private: RefStack says 401 for the result and its score, 403 for its
+// metadata.
+func (s *Server) visibleResult(r *http.Request, id string, private int) (storage.Result, role, error) {
+	res, err := s.loadResult(r.Context(), id)
+	if err != nil {
+		return res, roleNone, err
+	}
+	rl := callerOf(r).roleFor(res)
+	if rl == roleNone {
+		return res, rl, abortf(private, msgPrivate)
+	}
+	return res, rl, nil
+}
+
+// ownedResult loads a stored result (404 when there is none) for a caller
+// who owns it or is an admin, with the caller's role (see ownerOf).
+func (s *Server) ownedResult(r *http.Request, id string) (storage.Result, role, error) {
+	res, err := s.loadResult(r.Context(), id)
+	if err != nil {
+		return res, roleNone, err
+	}
+	rl, err := ownerOf(callerOf(r), res)
+	return res, rl, err
+}
+
 // resultURL is where the UI shows a result.
 func (s *Server) resultURL(r *http.Request, id string) string {
 	base := s.uiURL
@@ -233,14 +260,9 @@ const msgPrivate = "This test result is private: only its owner and the foundati
 // getResult is GET /v1/results/{id}.
 func (s *Server) getResult(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	res, err := s.loadResult(r.Context(), id)
+	res, rl, err := s.visibleResult(r, id, http.StatusUnauthorized)
 	if err != nil {
 		s.fail(w, r, err)
-		return
-	}
-	rl := callerOf(r).roleFor(res)
-	if rl == roleNone {
-		s.fail(w, r, abortf(http.StatusUnauthorized, msgPrivate))
 		return
 	}
 	tests, err := s.store.Tests(r.Context(), id)
@@ -277,17 +299,12 @@ func ownerOf(c *caller, res storage.Result) (role, error) {
 // product version (none here). It answers 201, as RefStack.
 func (s *Server) updateResult(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	res, err := s.loadResult(r.Context(), id)
+	res, rl, err := s.ownedResult(r, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	c := callerOf(r)
-	rl, err := ownerOf(c, res)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	body, err := s.readBody(w, r, s.maxBody)
 	if err != nil {
 		s.fail(w, r, err)
@@ -351,12 +368,8 @@ func (s *Server) updateResult(w http.ResponseWriter, r *http.Request) {
 // deleteResult is DELETE /v1/results/{id}.
 func (s *Server) deleteResult(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	res, err := s.loadResult(r.Context(), id)
+	res, _, err := s.ownedResult(r, id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if _, err := ownerOf(callerOf(r), res); err != nil {
 		s.fail(w, r, err)
 		return
 	}

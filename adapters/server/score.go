@@ -15,13 +15,9 @@ import (
 // and target default to the result's metadata (target then to platform).
 func (s *Server) scoreResult(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	res, err := s.loadResult(r.Context(), id)
+	res, _, err := s.visibleResult(r, id, http.StatusUnauthorized)
 	if err != nil {
 		s.fail(w, r, err)
-		return
-	}
-	if callerOf(r).roleFor(res) == roleNone {
-		s.fail(w, r, abortf(http.StatusUnauthorized, msgPrivate))
 		return
 	}
 	q := r.URL.Query()

@@ -101,14 +101,7 @@ func FormatLine(c Counts, extra string) string {
 	if c.Expected > 0 {
 		done = fmt.Sprintf("%d/%d tests (%d%%)", c.Done, c.Expected, min(100, c.Done*100/c.Expected))
 	}
-	s := fmt.Sprintf("progress: %s  pass %d  fail %d  skip %d  elapsed %s", done, c.Passed, c.Failed, c.Skipped, FormatDuration(c.Elapsed))
-	if eta, ok := c.ETA(); ok {
-		s += "  ETA " + FormatDuration(eta)
-	}
-	if extra != "" {
-		s += "  " + extra
-	}
-	return s
+	return withETA(fmt.Sprintf("progress: %s  pass %d  fail %d  skip %d  elapsed %s", done, c.Passed, c.Failed, c.Skipped, FormatDuration(c.Elapsed)), c, extra)
 }
 
 func formatCounts(c Counts, extra string) string {
@@ -116,7 +109,11 @@ func formatCounts(c Counts, extra string) string {
 	if c.Expected > 0 {
 		done = fmt.Sprintf("%d/%d", c.Done, c.Expected)
 	}
-	s := fmt.Sprintf("%s  pass %d  fail %d  skip %d  %s", done, c.Passed, c.Failed, c.Skipped, FormatDuration(c.Elapsed))
+	return withETA(fmt.Sprintf("%s  pass %d  fail %d  skip %d  %s", done, c.Passed, c.Failed, c.Skipped, FormatDuration(c.Elapsed)), c, extra)
+}
+
+// withETA ends a progress text with the ETA, when there is one, and extra.
+func withETA(s string, c Counts, extra string) string {
 	if eta, ok := c.ETA(); ok {
 		s += "  ETA " + FormatDuration(eta)
 	}

@@ -10,26 +10,11 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/refstack-go/refstack/adapters/server"
 	"github.com/refstack-go/refstack/adapters/storage"
 	"github.com/refstack-go/refstack/adapters/webui"
 	"github.com/refstack-go/refstack/guideline"
 )
-
-// dirGuidelines gives the pages the guidelines of a directory laid out like
-// the interop repository. adapters/server uses its cache instead.
-type dirGuidelines struct{ src guideline.Source }
-
-func (d dirGuidelines) List(ctx context.Context) (*guideline.Listing, error) {
-	return guideline.List(ctx, d.src)
-}
-
-func (d dirGuidelines) Get(ctx context.Context, file string) (*guideline.Guideline, error) {
-	data, _, err := guideline.Resolve(ctx, d.src, file)
-	if err != nil {
-		return nil, err
-	}
-	return guideline.Parse(data)
-}
 
 func ExampleNew() {
 	ctx := context.Background()
@@ -47,6 +32,12 @@ func ExampleNew() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	// The server's guideline cache serves the pages, as `refstack serve`
+	// wires it.
+	guides, err := server.NewGuidelines(src, 0)
+	if err != nil {
+		log.Fatal(err)
+	}
 
 	// An anonymous upload that passed one test of 2020.06.
 	res, err := store.CreateResult(ctx, storage.NewResult{
@@ -58,7 +49,7 @@ func ExampleNew() {
 		log.Fatal(err)
 	}
 
-	h, err := webui.New(webui.Config{Store: store, Guidelines: dirGuidelines{src}, APIPrefix: "/v1"})
+	h, err := webui.New(webui.Config{Store: store, Guidelines: guides, APIPrefix: "/v1"})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -12,12 +12,7 @@ import (
 
 // guidelinesData is the content of guidelines.html.
 type guidelinesData struct {
-	Programs []program
-	Program  program
-	Versions []guideline.ListEntry
-	Version  guideline.ListEntry
-	Notices  []string
-	Problem  string
+	selection
 
 	AllStatuses []guideline.Status
 	Statuses    []string // the checked statuses
@@ -45,14 +40,13 @@ type guidelinesData struct {
 // that unchecked boxes count as off).
 func (s *server) guidelinesPage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	d := &guidelinesData{Programs: programs, AllStatuses: guideline.Statuses(), Alias: true}
+	d := &guidelinesData{selection: selection{Programs: programs}, AllStatuses: guideline.Statuses(), Alias: true}
 	target := q.Get("target")
 	if target == "" {
 		target = "platform"
 	}
-	p, ok := findProgram(target)
+	p, ok := s.askedProgram(w, r, target)
 	if !ok {
-		s.errorPage(w, r, http.StatusBadRequest, "Unknown program", fmt.Sprintf("Unknown program %q: use platform, compute, object, dns or orchestration.", target), nil)
 		return
 	}
 	d.Program = p
@@ -77,34 +71,14 @@ func (s *server) guidelinesPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) fillGuidelines(r *http.Request, d *guidelinesData, asked string) int {
-	ctx := r.Context()
-	listing, err := s.guides.List(ctx)
-	if err != nil {
-		s.log.ErrorContext(ctx, "webui: guideline listing failed", "path", r.URL.Path, "err", err)
-		d.Problem = "The guidelines cannot be loaded right now. Try again later."
-		return http.StatusServiceUnavailable
-	}
-	d.Versions = versions(listing, d.Program)
-	e, ok := findVersion(d.Versions, asked)
-	if !ok && asked != "" {
-		if def, has := defaultVersion(d.Versions); has {
-			d.Notices = append(d.Notices, fmt.Sprintf("Guideline %s is not available for the %s program; showing %s.",
-				strings.TrimSuffix(asked, ".json"), d.Program.Label, strings.TrimSuffix(def.Name, ".json")))
-		}
-	}
+	status, ok := s.chooseVersion(r, &d.selection, asked, "", "")
 	if !ok {
-		e, ok = defaultVersion(d.Versions)
+		return status
 	}
-	if !ok {
-		d.Problem = fmt.Sprintf("No guideline is listed for the %s program.", d.Program.Label)
-		return http.StatusOK
-	}
-	d.Version = e
-	g, err := s.guides.Get(ctx, e.File)
-	if err != nil {
-		s.log.ErrorContext(ctx, "webui: guideline unavailable", "file", e.File, "err", err)
-		d.Problem = fmt.Sprintf("Guideline %s cannot be loaded right now. Try again later.", e.File)
-		return http.StatusServiceUnavailable
+	e := d.Version
+	g, status := s.loadGuideline(r, &d.selection, "")
+	if g == nil {
+		return status
 	}
 	d.Doc = g
 	sum, err := guideline.Show(g, d.Program.Target, nil)

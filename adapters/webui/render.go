@@ -15,7 +15,8 @@ import (
 // pageNames are the templates that each make a page with layout.html.
 var pageNames = []string{"results", "report", "guidelines", "error"}
 
-// pages holds one template set per page: layout.html plus the page.
+// pages holds one template set per page: layout.html and the selector
+// parts (selector.html) plus the page.
 type pages struct {
 	sets map[string]*template.Template
 }
@@ -23,7 +24,7 @@ type pages struct {
 func parsePages(fsys fs.FS) (*pages, error) {
 	p := &pages{sets: make(map[string]*template.Template, len(pageNames))}
 	for _, name := range pageNames {
-		t, err := template.New(name).Funcs(funcs).ParseFS(fsys, "templates/layout.html", "templates/"+name+".html")
+		t, err := template.New(name).Funcs(funcs).ParseFS(fsys, "templates/layout.html", "templates/selector.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", name, err)
 		}

@@ -36,15 +36,11 @@ type reportData struct {
 	Guideline string   // meta guideline, "" when not set
 	Target    string   // meta target
 
-	// The selectors.
-	Programs []program
-	Program  program
-	Versions []guideline.ListEntry
-	Version  guideline.ListEntry
-	Filters  []link
-	Filter   string
-	Notices  []string // a selection that could not be honoured
-	Problem  string   // why there is no report (guidelines unavailable...)
+	// The selectors; Problem says why there is no report (guidelines
+	// unavailable...).
+	selection
+	Filters []link
+	Filter  string
 
 	// The report, nil when Problem is set.
 	Doc        *guideline.Guideline
@@ -110,7 +106,7 @@ func (s *server) report(w http.ResponseWriter, r *http.Request) {
 		Result:    redact(res),
 		Guideline: res.Meta["guideline"],
 		Target:    res.Meta["target"],
-		Programs:  programs,
+		selection: selection{Programs: programs},
 		Filters:   reportFilters,
 		Filter:    q.Get("filter"),
 	}
@@ -128,9 +124,8 @@ func (s *server) report(w http.ResponseWriter, r *http.Request) {
 	}
 	target := q.Get("target")
 	if target != "" {
-		p, ok := findProgram(target)
+		p, ok := s.askedProgram(w, r, target)
 		if !ok {
-			s.errorPage(w, r, http.StatusBadRequest, "Unknown program", fmt.Sprintf("Unknown program %q: use platform, compute, object, dns or orchestration.", target), nil)
 			return
 		}
 		d.Program = p
@@ -152,43 +147,17 @@ func (s *server) report(w http.ResponseWriter, r *http.Request) {
 // that cannot be done, d.Problem says why and the status tells what kind of
 // failure it is; the page still shows the result.
 func (s *server) fillReport(r *http.Request, d *reportData, asked string, tests []storage.Test) int {
-	ctx := r.Context()
-	listing, err := s.guides.List(ctx)
-	if err != nil {
-		s.log.ErrorContext(ctx, "webui: guideline listing failed", "path", r.URL.Path, "err", err)
-		d.Problem = "The guidelines cannot be loaded right now, so this result cannot be scored. Try again later."
-		return http.StatusServiceUnavailable
-	}
-	d.Versions = versions(listing, d.Program)
-	e, ok := findVersion(d.Versions, asked)
-	if !ok && asked != "" {
-		if def, has := defaultVersion(d.Versions); has {
-			d.Notices = append(d.Notices, fmt.Sprintf("Guideline %s is not available for the %s program; showing %s.",
-				strings.TrimSuffix(asked, ".json"), d.Program.Label, strings.TrimSuffix(def.Name, ".json")))
-		}
-	}
-	if !ok && asked == "" && d.Guideline != "" {
-		e, ok = findVersion(d.Versions, d.Guideline)
-		if !ok {
-			d.Notices = append(d.Notices, fmt.Sprintf("The result's associated guideline %q is not listed for the %s program; showing the default.",
-				strings.TrimSuffix(d.Guideline, ".json"), d.Program.Label))
-		}
-	}
+	const consequence = ", so this result cannot be scored"
+	status, ok := s.chooseVersion(r, &d.selection, asked, d.Guideline, consequence)
 	if !ok {
-		e, ok = defaultVersion(d.Versions)
+		return status
 	}
-	if !ok {
-		d.Problem = fmt.Sprintf("No guideline is listed for the %s program.", d.Program.Label)
-		return http.StatusOK
-	}
-	d.Version = e
+	e := d.Version
 	d.BrowseHref = "/guidelines?" + url.Values{"target": {d.Program.Target}, "guideline": {e.Name}}.Encode()
 
-	g, err := s.guides.Get(ctx, e.File)
-	if err != nil {
-		s.log.ErrorContext(ctx, "webui: guideline unavailable", "file", e.File, "err", err)
-		d.Problem = fmt.Sprintf("Guideline %s cannot be loaded right now, so this result cannot be scored. Try again later.", e.File)
-		return http.StatusServiceUnavailable
+	g, status := s.loadGuideline(r, &d.selection, consequence)
+	if g == nil {
+		return status
 	}
 	d.Doc = g
 	passed := make([]score.Passed, len(tests))
@@ -206,7 +175,7 @@ func (s *server) fillReport(r *http.Request, d *reportData, asked string, tests 
 		d.Problem = fmt.Sprintf("Guideline %s has no %s program.", strings.TrimSuffix(e.Name, ".json"), d.Program.Label)
 		return http.StatusOK
 	case err != nil:
-		s.log.ErrorContext(ctx, "webui: scoring failed", "file", e.File, "err", err)
+		s.log.ErrorContext(r.Context(), "webui: scoring failed", "file", e.File, "err", err)
 		d.Problem = "This result cannot be scored against guideline " + e.File + "."
 		return http.StatusInternalServerError
 	}

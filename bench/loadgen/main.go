@@ -11,9 +11,7 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -23,11 +21,11 @@ import (
 	"os/signal"
 	"slices"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
 	"github.com/refstack-go/refstack/adapters/server"
+	"github.com/refstack-go/refstack/internal/loadgen"
 	"github.com/refstack-go/refstack/submit"
 )
 
@@ -61,17 +59,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	hc := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: *clients}}
 	switch {
 	case *register:
-		sig, _ := key.SelfSignature()
-		body, _ := json.Marshal(map[string]string{"raw_key": key.PublicKey(), "self_signature": sig})
-		resp, err := hc.Post(*base+"/v1/profile/pubkeys", "application/json", bytes.NewReader(body))
-		if err != nil {
-			return err
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusConflict {
-			return fmt.Errorf("register: %s", resp.Status)
-		}
-		return nil
+		return loadgen.Register(ctx, hc, *base, key)
 	case *check != "":
 		return verify(ctx, hc, *base, key, *check, *tests, out)
 	}
@@ -87,41 +75,26 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	ctx, cancel := context.WithTimeout(ctx, *duration)
 	defer cancel()
 	var (
-		mu     sync.Mutex
 		lat    []time.Duration
 		fails  int
-		wg     sync.WaitGroup
 		runTag = time.Now().Format("150405.000")
 	)
-	start := time.Now()
-	for c := range *clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; ctx.Err() == nil; i++ {
-				doc := &submit.Results{CPID: fmt.Sprintf("load-%s-%d", runTag, c), DurationSeconds: 600}
-				for j := range *tests {
-					doc.Results = append(doc.Results, submit.Result{Name: fmt.Sprintf("tempest.api.load.c%d.u%d.T.test_%d", c, i, j)})
-				}
-				body := doc.Body()
-				t0 := time.Now()
-				id, err := upload(ctx, hc, *base, key, body)
-				mu.Lock()
-				if err != nil {
-					if ctx.Err() == nil {
-						fails++
-					}
-					mu.Unlock()
-					time.Sleep(50 * time.Millisecond) // the server may be restarting
-					continue
-				}
-				lat = append(lat, time.Since(t0))
-				fmt.Fprintln(sink, id) // acknowledged: must survive anything
-				mu.Unlock()
+	load := loadgen.Clients{
+		HTTP: hc, Base: *base, Key: key, N: *clients,
+		Doc: func(c, i int) *submit.Results {
+			doc := &submit.Results{CPID: fmt.Sprintf("load-%s-%d", runTag, c), DurationSeconds: 600}
+			for j := range *tests {
+				doc.Results = append(doc.Results, submit.Result{Name: fmt.Sprintf("tempest.api.load.c%d.u%d.T.test_%d", c, i, j)})
 			}
-		}()
+			return doc
+		},
+		Pause: 50 * time.Millisecond,
 	}
-	wg.Wait()
+	start := time.Now()
+	load.Run(ctx, func(id string, took time.Duration) {
+		lat = append(lat, took)
+		fmt.Fprintln(sink, id) // acknowledged: must survive anything
+	}, func(error) { fails++ })
 	elapsed := time.Since(start)
 	slices.Sort(lat)
 	if len(lat) == 0 {
@@ -131,32 +104,6 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fmt.Fprintf(out, "clients %d, tests/upload %d: %d uploads acknowledged in %.1f s (%d failed): %.1f uploads/s, p50 %.0f ms, p99 %.0f ms\n",
 		*clients, *tests, len(lat), elapsed.Seconds(), fails, float64(len(lat))/elapsed.Seconds(), p(50), p(99))
 	return nil
-}
-
-func upload(ctx context.Context, hc *http.Client, base string, key *submit.Signer, body []byte) (string, error) {
-	sig, err := key.Sign(body)
-	if err != nil {
-		return "", err
-	}
-	req, err := http.NewRequestWithContext(ctx, "POST", base+"/v1/results/", bytes.NewReader(body))
-	if err != nil {
-		return "", err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set(submit.HeaderSignature, sig.Hex)
-	req.Header.Set(submit.HeaderPublicKey, sig.PublicKey)
-	resp, err := hc.Do(req)
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-	var ans struct {
-		TestID string `json:"test_id"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&ans); err != nil || resp.StatusCode != http.StatusCreated || ans.TestID == "" {
-		return "", fmt.Errorf("upload: %s", resp.Status)
-	}
-	return ans.TestID, nil
 }
 
 // verify checks that every id of the file is stored with its tests.
@@ -182,20 +129,13 @@ func verify(ctx context.Context, hc *http.Client, base string, key *submit.Signe
 			continue
 		}
 		n++
-		req, _ := http.NewRequestWithContext(ctx, "GET", base+"/v1/results/"+id, nil)
-		req.Header.Set("Authorization", "Bearer "+tok)
-		resp, err := hc.Do(req)
+		code, n, err := loadgen.StoredTests(ctx, hc, base, tok, id)
 		if err != nil {
 			return err
 		}
-		var d struct {
-			Results []string `json:"results"`
-		}
-		err = json.NewDecoder(resp.Body).Decode(&d)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK || err != nil || len(d.Results) != tests {
+		if code != http.StatusOK || n != tests {
 			missing++
-			fmt.Fprintf(out, "MISSING %s: %s, %d tests\n", id, resp.Status, len(d.Results))
+			fmt.Fprintf(out, "MISSING %s: %d %s, %d tests\n", id, code, http.StatusText(code), n)
 		}
 	}
 	if err := sc.Err(); err != nil {
