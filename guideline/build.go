@@ -1,6 +1,6 @@
 package guideline
 
-import "fmt"
+import "strconv"
 
 var (
 	topKeys1 = []string{"id", "schema", "reference", "source", "status", "replaces", "releases",
@@ -33,131 +33,139 @@ func (b *builder) build(root *node) error {
 	if root.kind != kindObject {
 		return b.typeError("", root, "object")
 	}
-	md := root.get("metadata")
+	md := b.get(root, "metadata")
 	v2 := md != nil && md.kind == kindObject
 	g.v2 = v2
 	var err error
 	if v2 {
-		b.checkKeys("", root, topKeys2)
-		err = b.metadata(md)
+		b.checkKeys(root, topKeys2)
+		err = b.metadata(root, md)
 	} else {
-		b.checkKeys("", root, topKeys1)
+		b.checkKeys(root, topKeys1)
 		err = b.header1(root)
 	}
 	if err != nil {
 		return err
 	}
-	g.compIndex = make(map[string]int)
-	g.capIndex = make(map[string]int)
-	steps := []func(*node) error{b.components, b.capabilities, b.designatedSections, b.testRepositories}
-	if v2 {
-		steps = append(steps, b.platforms, b.addOns)
-	} else {
-		steps = append(steps, b.platform1)
+	if err := b.components(root); err != nil {
+		return err
 	}
-	for _, step := range steps {
-		if err := step(root); err != nil {
+	if err := b.capabilities(root); err != nil {
+		return err
+	}
+	if err := b.designatedSections(root); err != nil {
+		return err
+	}
+	if err := b.testRepositories(root); err != nil {
+		return err
+	}
+	if v2 {
+		if err := b.platforms(root); err != nil {
 			return err
 		}
+		if err := b.addOns(root); err != nil {
+			return err
+		}
+	} else if err := b.platform1(root); err != nil {
+		return err
 	}
 	b.crossCheck(root)
 	return nil
 }
 
-func (b *builder) header1(root *node) error {
-	g := b.g
-	var err error
-	for _, f := range []struct {
-		key string
-		dst *string
-	}{{"id", &g.ID}, {"schema", &g.Schema}, {"reference", &g.Reference}, {"source", &g.Source},
-		{"status", &g.Status}, {"replaces", &g.Replaces}, {"target_approval", &g.TargetApproval}} {
-		if *f.dst, err = b.str("", f.key, root.get(f.key)); err != nil {
-			return err
-		}
-	}
-	if g.CutoffScore, err = b.scalar("/cutoff_score", "", root.get("cutoff_score")); err != nil {
-		return err
-	}
-	if g.Releases, err = b.strings("/releases", "", root.get("releases")); err != nil {
-		return err
-	}
-	g.Criteria, err = b.criteria("/criteria", root.get("criteria"), []string{"Description", "name", "weight"}, "Description")
-	return err
+// strField names a string member and where the model keeps it.
+type strField struct {
+	key string
+	dst *string
 }
 
-func (b *builder) metadata(md *node) error {
-	g := b.g
-	if _, err := b.object("/metadata", md, metadataKeys...); err != nil {
-		return err
-	}
-	var err error
-	for _, f := range []struct {
-		key string
-		dst *string
-	}{{"id", &g.ID}, {"schema", &g.Schema}, {"reference", &g.Reference}, {"source", &g.Source}} {
-		if *f.dst, err = b.str("/metadata", f.key, md.get(f.key)); err != nil {
-			return err
-		}
-	}
-	if ap := md.get("os_trademark_approval"); ap != nil {
-		const p = "/metadata/os_trademark_approval"
-		if _, err := b.object(p, ap, approvalKeys...); err != nil {
-			return err
-		}
-		for _, f := range []struct {
-			key string
-			dst *string
-		}{{"target_approval", &g.TargetApproval}, {"replaces", &g.Replaces}, {"status", &g.Status}} {
-			if *f.dst, err = b.str(p, f.key, ap.get(f.key)); err != nil {
-				return err
-			}
-		}
-		if g.Releases, err = b.strings(p, "releases", ap.get("releases")); err != nil {
-			return err
-		}
-	}
-	if sc := md.get("scoring"); sc != nil {
-		const p = "/metadata/scoring"
-		if _, err := b.object(p, sc, scoringKeys...); err != nil {
-			return err
-		}
-		if g.CutoffScore, err = b.scalar(p, "cutoff_score", sc.get("cutoff_score")); err != nil {
-			return err
-		}
-		if g.Criteria, err = b.criteria(p+"/criteria", sc.get("criteria"), criterionKeys, "description"); err != nil {
+func (b *builder) strFields(obj *node, fields []strField) error {
+	for _, f := range fields {
+		var err error
+		if *f.dst, err = b.str(obj, f.key, b.get(obj, f.key)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (b *builder) criteria(p string, n *node, known []string, descKey string) ([]Criterion, error) {
-	if ok, err := b.object(p, n, nil...); !ok || err != nil {
+func (b *builder) header1(root *node) error {
+	g := b.g
+	err := b.strFields(root, []strField{{"id", &g.ID}, {"schema", &g.Schema}, {"reference", &g.Reference}, {"source", &g.Source},
+		{"status", &g.Status}, {"replaces", &g.Replaces}, {"target_approval", &g.TargetApproval}})
+	if err != nil {
+		return err
+	}
+	if g.CutoffScore, err = b.scalar(root, "cutoff_score", b.get(root, "cutoff_score")); err != nil {
+		return err
+	}
+	if g.Releases, err = b.strings(root, "releases", b.get(root, "releases")); err != nil {
+		return err
+	}
+	g.Criteria, err = b.criteria(b.get(root, "criteria"), []string{"Description", "name", "weight"}, "Description")
+	return err
+}
+
+func (b *builder) metadata(root, md *node) error {
+	g := b.g
+	if _, err := b.object(md, metadataKeys...); err != nil {
+		return err
+	}
+	if err := b.strFields(md, []strField{{"id", &g.ID}, {"schema", &g.Schema}, {"reference", &g.Reference}, {"source", &g.Source}}); err != nil {
+		return err
+	}
+	var err error
+	if ap := b.get(md, "os_trademark_approval"); ap != nil {
+		if _, err := b.object(ap, approvalKeys...); err != nil {
+			return err
+		}
+		if err := b.strFields(ap, []strField{{"target_approval", &g.TargetApproval}, {"replaces", &g.Replaces}, {"status", &g.Status}}); err != nil {
+			return err
+		}
+		if g.Releases, err = b.strings(ap, "releases", b.get(ap, "releases")); err != nil {
+			return err
+		}
+	}
+	if sc := b.get(md, "scoring"); sc != nil {
+		if _, err := b.object(sc, scoringKeys...); err != nil {
+			return err
+		}
+		if g.CutoffScore, err = b.scalar(sc, "cutoff_score", b.get(sc, "cutoff_score")); err != nil {
+			return err
+		}
+		if g.Criteria, err = b.criteria(b.get(sc, "criteria"), criterionKeys, "description"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (b *builder) criteria(n *node, known []string, descKey string) ([]Criterion, error) {
+	if ok, err := b.object(n); !ok || err != nil {
 		return nil, err
 	}
-	out := make([]Criterion, 0, len(n.members))
-	for mi := range n.members {
-		m := &n.members[mi]
-		cp := ptr(p, m.key)
-		if _, err := b.object(cp, m, known...); err != nil {
+	ms := b.members(n)
+	out := make([]Criterion, 0, len(ms))
+	for mi := range ms {
+		m := &ms[mi]
+		if _, err := b.object(m, known...); err != nil {
 			return nil, err
 		}
-		c := Criterion{Key: m.key}
+		c := Criterion{Key: b.keyOf(m)}
 		var err error
-		if c.Name, err = b.str(cp, "name", m.get("name")); err != nil {
+		if c.Name, err = b.str(m, "name", b.get(m, "name")); err != nil {
 			return nil, err
 		}
-		if c.Description, err = b.str(cp, descKey, m.get(descKey)); err != nil {
+		if c.Description, err = b.str(m, descKey, b.get(m, descKey)); err != nil {
 			return nil, err
 		}
-		if w := m.get("weight"); w != nil && w.kind != kindNull {
+		if w := b.get(m, "weight"); w != nil && w.kind != kindNull {
 			if w.kind != kindNumber {
-				return nil, b.typeError(cp+"/weight", w, "number")
+				return nil, b.typeError(b.at(m, "weight"), w, "number")
 			}
-			var f float64
-			if _, err := fmt.Sscan(w.str, &f); err != nil {
-				return nil, b.typeError(cp+"/weight", w, "number")
+			f, err := strconv.ParseFloat(b.text(w), 64)
+			if err != nil { // out of range
+				return nil, b.typeError(b.at(m, "weight"), w, "number")
 			}
 			c.Weight = int(f)
 		}
@@ -167,78 +175,98 @@ func (b *builder) criteria(p string, n *node, known []string, descKey string) ([
 }
 
 // statusLists reads an object of status → array of names.
-func (b *builder) statusLists(p string, n *node) (StatusLists, error) {
-	if ok, err := b.object(p, n, statusKeys...); !ok || err != nil {
+func (b *builder) statusLists(n *node) (StatusLists, error) {
+	if ok, err := b.object(n, statusKeys...); !ok || err != nil {
 		return nil, err
 	}
-	out := make(StatusLists, len(n.members))
-	for mi := range n.members {
-		m := &n.members[mi]
-		list, err := b.strings(p, m.key, m)
+	ms := b.members(n)
+	out := make(StatusLists, len(ms))
+	for mi := range ms {
+		m := &ms[mi]
+		st := b.status(m)
+		list, err := b.strings(n, string(st), m)
 		if err != nil {
 			return nil, err
 		}
-		out[Status(m.key)] = list // the last of duplicate keys wins
+		out[st] = list // the last of duplicate keys wins
 	}
 	return out, nil
 }
 
+// status returns the key of member m as a Status, without a copy for the
+// statuses of the documents.
+func (b *builder) status(m *node) Status {
+	k := b.t.keyBytes(m)
+	for _, st := range dsStatuses {
+		if string(k) == string(st) {
+			return st
+		}
+	}
+	return Status(b.keyOf(m))
+}
+
+var dsStatuses = []Status{Required, Advisory, Deprecated, Removed, "informational"}
+
 func (b *builder) platform1(root *node) error {
 	var err error
-	b.g.Platform, err = b.statusLists("/platform", root.get("platform"))
+	b.g.Platform, err = b.statusLists(b.get(root, "platform"))
 	return err
 }
 
 func (b *builder) components(root *node) error {
-	n := root.get("components")
-	if ok, err := b.object("/components", n); !ok || err != nil {
+	g := b.g
+	n := b.get(root, "components")
+	ok, err := b.object(n)
+	if g.compIndex = make(map[string]int, n.count()); !ok || err != nil {
 		return err
 	}
-	v2 := b.g.v2
-	for mi := range n.members {
-		m := &n.members[mi]
-		p := ptr("/components", m.key)
-		c := Component{Name: m.key}
+	ms := b.members(n)
+	if len(ms) > 0 { // nil when there are none, as for an absent list
+		g.Components = make([]Component, 0, len(ms))
+	}
+	for mi := range ms {
+		m := &ms[mi]
+		c := Component{Name: b.keyOf(m)}
 		var err error
-		if v2 {
-			if _, err = b.object(p, m, component2...); err != nil {
+		if g.v2 {
+			if _, err = b.object(m, component2...); err != nil {
 				return err
 			}
-			if c.Capabilities, err = b.statusLists(p+"/capabilities", m.get("capabilities")); err != nil {
+			if c.Capabilities, err = b.statusLists(b.get(m, "capabilities")); err != nil {
 				return err
 			}
-			if c.DesignatedSections, err = b.statusLists(p+"/designated_sections", m.get("designated_sections")); err != nil {
+			if c.DesignatedSections, err = b.statusLists(b.get(m, "designated_sections")); err != nil {
 				return err
 			}
-		} else if c.Capabilities, err = b.statusLists(p, m); err != nil {
+		} else if c.Capabilities, err = b.statusLists(m); err != nil {
 			return err
 		}
-		b.g.compIndex[m.key] = len(b.g.Components) // the last of duplicate keys wins
-		b.g.Components = append(b.g.Components, c)
+		g.compIndex[c.Name] = len(g.Components) // the last of duplicate keys wins
+		g.Components = append(g.Components, c)
 	}
 	return nil
 }
 
-func (b *builder) compRefs(p string, n *node) ([]ComponentRef, error) {
+func (b *builder) compRefs(n *node) ([]ComponentRef, error) {
 	if n == nil || n.kind == kindNull {
 		return nil, nil
 	}
 	if n.kind != kindArray {
-		return nil, b.typeError(p, n, "array of components")
+		return nil, b.typeError(b.pointer(n), n, "array of components")
 	}
-	out := make([]ComponentRef, 0, len(n.members))
-	for i := range n.members {
-		e := &n.members[i]
-		ep := ptr(p, itoa(i))
-		if _, err := b.object(ep, e, compRefKeys...); err != nil {
+	ms := b.members(n)
+	out := make([]ComponentRef, 0, len(ms))
+	for i := range ms {
+		e := &ms[i]
+		if _, err := b.object(e, compRefKeys...); err != nil {
 			return nil, err
 		}
 		var r ComponentRef
 		var err error
-		if r.Name, err = b.str(ep, "name", e.get("name")); err != nil {
+		if r.Name, err = b.str(e, "name", b.get(e, "name")); err != nil {
 			return nil, err
 		}
-		if r.Source, err = b.str(ep, "source", e.get("source")); err != nil {
+		if r.Source, err = b.str(e, "source", b.get(e, "source")); err != nil {
 			return nil, err
 		}
 		out = append(out, r)
@@ -247,22 +275,25 @@ func (b *builder) compRefs(p string, n *node) ([]ComponentRef, error) {
 }
 
 func (b *builder) platforms(root *node) error {
-	n := root.get("platforms")
-	if ok, err := b.object("/platforms", n); !ok || err != nil {
+	n := b.get(root, "platforms")
+	if ok, err := b.object(n); !ok || err != nil {
 		return err
 	}
-	for mi := range n.members {
-		m := &n.members[mi]
-		p := ptr("/platforms", m.key)
-		if _, err := b.object(p, m, platformKeys...); err != nil {
+	ms := b.members(n)
+	if len(ms) > 0 {
+		b.g.Platforms = make([]Platform, 0, len(ms))
+	}
+	for mi := range ms {
+		m := &ms[mi]
+		if _, err := b.object(m, platformKeys...); err != nil {
 			return err
 		}
-		pl := Platform{Name: m.key}
+		pl := Platform{Name: b.keyOf(m)}
 		var err error
-		if pl.Description, err = b.str(p, "description", m.get("description")); err != nil {
+		if pl.Description, err = b.str(m, "description", b.get(m, "description")); err != nil {
 			return err
 		}
-		if pl.Components, err = b.compRefs(p+"/components", m.get("components")); err != nil {
+		if pl.Components, err = b.compRefs(b.get(m, "components")); err != nil {
 			return err
 		}
 		b.g.Platforms = append(b.g.Platforms, pl)
@@ -271,19 +302,19 @@ func (b *builder) platforms(root *node) error {
 }
 
 func (b *builder) addOns(root *node) error {
-	n := root.get("add-ons")
-	if ok, err := b.object("/add-ons", n); !ok || err != nil {
+	n := b.get(root, "add-ons")
+	if ok, err := b.object(n); !ok || err != nil {
 		return err
 	}
-	for mi := range n.members {
-		m := &n.members[mi]
-		p := ptr("/add-ons", m.key)
-		if _, err := b.object(p, m, addOnKeys...); err != nil {
+	ms := b.members(n)
+	for mi := range ms {
+		m := &ms[mi]
+		if _, err := b.object(m, addOnKeys...); err != nil {
 			return err
 		}
-		a := AddOn{Name: m.key}
+		a := AddOn{Name: b.keyOf(m)}
 		var err error
-		if a.Description, err = b.str(p, "description", m.get("description")); err != nil {
+		if a.Description, err = b.str(m, "description", b.get(m, "description")); err != nil {
 			return err
 		}
 		for _, f := range []struct {
@@ -291,7 +322,7 @@ func (b *builder) addOns(root *node) error {
 			dst *[]ComponentRef
 		}{{"components", &a.Components}, {"required_platform_components", &a.RequiredPlatformComponents},
 			{"optional_platform_components", &a.OptionalPlatformComponents}} {
-			if *f.dst, err = b.compRefs(p+"/"+f.key, m.get(f.key)); err != nil {
+			if *f.dst, err = b.compRefs(b.get(m, f.key)); err != nil {
 				return err
 			}
 		}
@@ -303,99 +334,113 @@ func (b *builder) addOns(root *node) error {
 // field returns the member key of obj, or, when it is absent, a member whose
 // key is a misspelling of it ("acheivements"), whose value is then used.
 func (b *builder) field(obj *node, key string, known []string) *node {
-	if v := obj.get(key); v != nil {
+	if v := b.get(obj, key); v != nil {
 		return v
 	}
-	for mi := range obj.members {
-		m := &obj.members[mi]
-		if !contains(known, m.key) && closest(m.key, known) == key {
+	ms := b.members(obj)
+	for mi := range ms {
+		m := &ms[mi]
+		if k := b.t.keyBytes(m); !containsKey(known, k) && closest(string(k), known) == key {
 			return m
 		}
 	}
 	return nil
 }
 
+// capabilityFields are the members every capability should have, in the
+// order capabilities reads the first four.
+var capabilityFields = [...]string{"achievements", "admin", "description", "project", "tests"}
+
 func (b *builder) capabilities(root *node) error {
-	n := root.get("capabilities")
-	if ok, err := b.object("/capabilities", n); !ok || err != nil {
+	g := b.g
+	n := b.get(root, "capabilities")
+	ok, err := b.object(n)
+	if g.capIndex = make(map[string]int, n.count()); !ok || err != nil {
 		return err
 	}
-	g := b.g
-	v2 := b.g.v2
+	v2 := g.v2
 	list := g.Schema == "1.2"
 	known, since, otherSince := capKeys1, "required-since", "required_since"
 	if v2 {
 		known, since, otherSince = capKeys2, "required_since", "required-since"
 	}
-	g.Capabilities = make([]Capability, 0, len(n.members))
+	ms := b.members(n)
+	g.Capabilities = make([]Capability, 0, len(ms))
 	total := 0
-	for mi := range n.members {
-		m := &n.members[mi]
-		if t := m.get("tests"); t != nil && t.kind == kindObject {
-			total += len(t.members)
+	for mi := range ms {
+		if t := b.get(&ms[mi], "tests"); t != nil && t.kind == kindObject {
+			total += int(t.n)
 		}
 	}
 	b.testSlab = make([]Test, total)
-	for mi := range n.members {
-		m := &n.members[mi]
-		p := ptr("/capabilities", m.key)
-		if _, err := b.object(p, m, known...); err != nil {
+	for mi := range ms {
+		v := &ms[mi]
+		if _, err := b.object(v, known...); err != nil {
 			return err
 		}
-		v := m
-		c := Capability{Name: m.key}
+		c := Capability{Name: b.keyOf(v)}
+		var fields [len(capabilityFields)]*node
+		for i, req := range capabilityFields {
+			if fields[i] = b.field(v, req, known); fields[i] == nil {
+				b.warn(b.pointer(v), int(v.off), "capability has no %q", req)
+			}
+		}
 		var err error
-		for _, req := range []string{"achievements", "admin", "description", "project", "tests"} {
-			if b.field(v, req, known) == nil {
-				b.warn(p, v.off, "capability has no %q", req)
-			}
-		}
-		if c.Achievements, err = b.strings(p, "achievements", b.field(v, "achievements", known)); err != nil {
+		if c.Achievements, err = b.strings(v, "achievements", fields[0]); err != nil {
 			return err
 		}
-		if c.Admin, err = b.boolean(p, "admin", b.field(v, "admin", known)); err != nil {
+		if c.Admin, err = b.boolean(v, "admin", fields[1]); err != nil {
 			return err
 		}
-		if c.Description, err = b.str(p, "description", b.field(v, "description", known)); err != nil {
+		if c.Description, err = b.str(v, "description", fields[2]); err != nil {
 			return err
 		}
-		if c.Project, err = b.str(p, "project", b.field(v, "project", known)); err != nil {
+		if c.Project, err = b.str(v, "project", fields[3]); err != nil {
 			return err
 		}
-		rs := v.get(since)
+		rs := b.get(v, since)
 		if rs == nil {
-			if rs = v.get(otherSince); rs != nil {
-				b.warn(ptr(p, otherSince), rs.off, "%q in a schema %s guideline; read as %q", otherSince, g.Schema, since)
+			if rs = b.get(v, otherSince); rs != nil {
+				b.warn(b.pointer(rs), int(rs.off), "%q in a schema %s guideline; read as %q", otherSince, g.Schema, since)
 			}
 		}
-		if c.RequiredSince, err = b.str(p, since, rs); err != nil {
+		if c.RequiredSince, err = b.str(v, since, rs); err != nil {
 			return err
 		}
 		if !v2 {
 			var s string
-			if s, err = b.str(p, "status", v.get("status")); err != nil {
+			if s, err = b.str(v, "status", b.get(v, "status")); err != nil {
 				return err
 			}
 			c.Status = Status(s)
 		}
-		if c.Flagged, err = b.strings(p, "flagged", v.get("flagged")); err != nil {
+		if c.Flagged, err = b.strings(v, "flagged", b.get(v, "flagged")); err != nil {
 			return err
 		}
-		if c.Tests, err = b.tests(p+"/tests", v.get("tests"), list, c.Flagged); err != nil {
+		if c.Tests, err = b.tests(v, b.get(v, "tests"), list, c.Flagged); err != nil {
 			return err
 		}
-		g.capIndex[m.key] = len(g.Capabilities) // the last of duplicate keys wins
+		g.capIndex[c.Name] = len(g.Capabilities) // the last of duplicate keys wins
 		g.Capabilities = append(g.Capabilities, c)
 	}
 	return nil
 }
 
-func (b *builder) tests(p string, n *node, list bool, flagged []string) ([]Test, error) {
+// count returns the number of members of n; 0 for nil.
+func (n *node) count() int {
+	if n == nil {
+		return 0
+	}
+	return int(n.n)
+}
+
+// tests reads the tests n of capability c.
+func (b *builder) tests(c, n *node, list bool, flagged []string) ([]Test, error) {
 	if n == nil || n.kind == kindNull {
 		return nil, nil
 	}
 	if list {
-		names, err := b.strings(p, "", n)
+		names, err := b.strings(c, "tests", n)
 		if err != nil {
 			return nil, err
 		}
@@ -409,78 +454,78 @@ func (b *builder) tests(p string, n *node, list bool, flagged []string) ([]Test,
 		return out, nil
 	}
 	if n.kind != kindObject {
-		return nil, b.typeError(p, n, "object of tests")
+		return nil, b.typeError(b.pointer(n), n, "object of tests")
 	}
-	out := b.newTests(len(n.members))
-	for mi := range n.members {
-		m := &n.members[mi]
-		v := m
+	ms := b.members(n)
+	out := b.newTests(len(ms))
+	for mi := range ms {
+		v := &ms[mi]
 		// The common case, {"idempotent_id": "...", "aliases": [...],
 		// "flagged": {...}} with the right types, builds no JSON pointer.
 		if v.kind != kindObject {
-			if _, err := b.object(ptr(p, m.key), v, testKeys...); err != nil {
+			if _, err := b.object(v, testKeys...); err != nil {
 				return nil, err
 			}
 		}
-		t := Test{Name: m.key}
+		t := Test{Name: b.keyOf(v)}
+		var id, al, fl *node // the last of each, as get returns
 		needCheck := false
-		for i := range v.members {
-			tm := &v.members[i]
-			switch tm.key {
-			case "idempotent_id", "aliases", "flagged":
-				for previ := range v.members[:i] {
-					prev := &v.members[previ]
-					if prev.key == tm.key {
-						needCheck = true
-					}
-				}
+		tms := b.members(v)
+		for i := range tms {
+			tm := &tms[i]
+			var seen **node
+			switch string(b.t.keyBytes(tm)) {
+			case "idempotent_id":
+				seen = &id
+			case "aliases":
+				seen = &al
+			case "flagged":
+				seen = &fl
 			case "flag":
-				b.warn(ptr(ptr(p, m.key), "flag"), tm.keyOff, `"flag" (the 2.0 schema's spelling): RefStack reads only "flagged", so the test is not flagged`)
+				b.warn(b.pointer(tm), int(tm.keyOff), `"flag" (the 2.0 schema's spelling): RefStack reads only "flagged", so the test is not flagged`)
+				continue
 			default:
 				needCheck = true
+				continue
 			}
+			if *seen != nil {
+				needCheck = true // a key given twice
+			}
+			*seen = tm
 		}
 		if needCheck {
-			b.checkKeys(ptr(p, m.key), v, testKeysFlag)
+			b.checkKeys(v, testKeysFlag)
 		}
-		if id := v.get("idempotent_id"); id != nil && id.kind == kindString {
-			t.IdempotentID = id.str
+		if id != nil && id.kind == kindString {
+			t.IdempotentID = b.text(id)
 		} else {
 			var err error
-			if t.IdempotentID, err = b.str(ptr(p, m.key), "idempotent_id", id); err != nil {
+			if t.IdempotentID, err = b.str(v, "idempotent_id", id); err != nil {
 				return nil, err
 			}
 		}
 		if t.IdempotentID == "" {
-			b.warn(ptr(p, m.key), v.off, "test has no idempotent_id")
+			b.warn(b.pointer(v), int(v.off), "test has no idempotent_id")
 		}
-		if al := v.get("aliases"); al != nil {
+		if al != nil {
 			var ok bool
 			if t.Aliases, ok = b.strList(al); !ok {
-				_, err := b.strings(ptr(p, m.key), "aliases", al)
+				_, err := b.strings(v, "aliases", al)
 				return nil, err
 			}
 		}
 		// RefStack treats a test as flagged when "flagged" is truthy.
-		if f := v.get("flagged"); f.truthy() {
-			fp := ptr(p, m.key) + "/flagged"
+		if b.t.truthy(fl) {
 			t.Flag = b.newFlag()
-			if f.kind == kindObject {
-				b.checkKeys(fp, f, flagKeys)
-				var err error
-				if t.Flag.Reason, err = b.str(fp, "reason", f.get("reason")); err != nil {
-					return nil, err
-				}
-				if t.Flag.Action, err = b.str(fp, "action", f.get("action")); err != nil {
-					return nil, err
-				}
-				if t.Flag.Date, err = b.str(fp, "date", f.get("date")); err != nil {
+			if fl.kind == kindObject {
+				b.checkKeys(fl, flagKeys)
+				if err := b.strFields(fl, []strField{{"reason", &t.Flag.Reason}, {"action", &t.Flag.Action}, {"date", &t.Flag.Date}}); err != nil {
 					return nil, err
 				}
 			}
 		}
 		if i := indexTest(out, t.Name); i >= 0 {
-			b.warn(ptr(p, m.key), m.keyOff, "key %q appears more than once; the last one is used", m.key)
+			b.warn(b.pointer(v), int(v.keyOff), "key %q appears more than once; the last one is used", t.Name)
 			out[i] = t
 			continue
 		}
@@ -509,40 +554,43 @@ func indexTest(tests []Test, name string) int {
 }
 
 func (b *builder) designatedSections(root *node) error {
-	if n := root.get("designated_sections"); n != nil {
+	if n := b.get(root, "designated_sections"); n != nil {
 		// 2.0: project → status → guidance.
-		if ok, err := b.object("/designated_sections", n); !ok || err != nil {
+		if ok, err := b.object(n); !ok || err != nil {
 			return err
 		}
-		for pmi := range n.members {
-			pm := &n.members[pmi]
-			pp := ptr("/designated_sections", pm.key)
-			if _, err := b.object(pp, pm, dsStatusKeys...); err != nil {
+		pms := b.members(n)
+		for pmi := range pms {
+			pm := &pms[pmi]
+			if _, err := b.object(pm, dsStatusKeys...); err != nil {
 				return err
 			}
-			for smi := range pm.members {
-				sm := &pm.members[smi]
-				if err := b.section(ptr(pp, sm.key), pm.key, sm.key, sm); err != nil {
+			project := b.keyOf(pm)
+			sms := b.members(pm)
+			for smi := range sms {
+				sm := &sms[smi]
+				if err := b.section(project, b.status(sm), sm); err != nil {
 					return err
 				}
 			}
 		}
 		return nil
 	}
-	n := root.get("designated-sections")
-	if ok, err := b.object("/designated-sections", n, dsStatusKeys...); !ok || err != nil {
+	n := b.get(root, "designated-sections")
+	if ok, err := b.object(n, dsStatusKeys...); !ok || err != nil {
 		return err
 	}
 	// 1.x: status → project → guidance.
-	for smi := range n.members {
-		sm := &n.members[smi]
-		sp := ptr("/designated-sections", sm.key)
-		if _, err := b.object(sp, sm); err != nil {
+	sms := b.members(n)
+	for smi := range sms {
+		sm := &sms[smi]
+		if _, err := b.object(sm); err != nil {
 			return err
 		}
-		for pmi := range sm.members {
-			pm := &sm.members[pmi]
-			if err := b.section(ptr(sp, pm.key), pm.key, sm.key, pm); err != nil {
+		pms := b.members(sm)
+		for pmi := range pms {
+			pm := &pms[pmi]
+			if err := b.section(b.keyOf(pm), b.status(sm), pm); err != nil {
 				return err
 			}
 		}
@@ -550,36 +598,35 @@ func (b *builder) designatedSections(root *node) error {
 	return nil
 }
 
-func (b *builder) section(p, project, status string, n *node) error {
-	if _, err := b.object(p, n, dsKeys...); err != nil {
+func (b *builder) section(project string, status Status, n *node) error {
+	if _, err := b.object(n, dsKeys...); err != nil {
 		return err
 	}
-	d := DesignatedSection{Project: project, Status: Status(status)}
-	var err error
-	if d.Guidance, err = b.str(p, "guidance", n.get("guidance")); err != nil {
+	d := DesignatedSection{Project: project, Status: status}
+	if err := b.strFields(n, []strField{{"guidance", &d.Guidance}, {"comment", &d.Comment}}); err != nil {
 		return err
 	}
-	if d.Comment, err = b.str(p, "comment", n.get("comment")); err != nil {
-		return err
-	}
-	secs := n.get("sections")
-	if ok, err := b.object(p+"/sections", secs); err != nil {
+	secs := b.get(n, "sections")
+	if ok, err := b.object(secs); err != nil {
 		return err
 	} else if ok {
-		for mi := range secs.members {
-			m := &secs.members[mi]
-			sp := ptr(p+"/sections", m.key)
-			if _, err := b.object(sp, m, sectionKeys...); err != nil {
+		ms := b.members(secs)
+		if len(ms) > 0 {
+			d.Sections = make([]Section, 0, len(ms))
+		}
+		for mi := range ms {
+			m := &ms[mi]
+			if _, err := b.object(m, sectionKeys...); err != nil {
 				return err
 			}
-			s := Section{Name: m.key}
-			if s.Description, err = b.str(sp, "description", m.get("description")); err != nil {
+			s := Section{Name: b.keyOf(m)}
+			if s.Description, err = b.str(m, "description", b.get(m, "description")); err != nil {
 				return err
 			}
-			if s.Designated, err = b.boolean(sp, "designated", m.get("designated")); err != nil {
+			if s.Designated, err = b.boolean(m, "designated", b.get(m, "designated")); err != nil {
 				return err
 			}
-			if s.Comment, err = b.str(sp, "comment", m.get("comment")); err != nil {
+			if s.Comment, err = b.str(m, "comment", b.get(m, "comment")); err != nil {
 				return err
 			}
 			d.Sections = append(d.Sections, s)
@@ -590,30 +637,23 @@ func (b *builder) section(p, project, status string, n *node) error {
 }
 
 func (b *builder) testRepositories(root *node) error {
-	key, known, repoKey, refKey := "test_repositories", repoKeys2, "repository", "reference"
-	n := root.get(key)
+	known, repoKey, refKey := repoKeys2, "repository", "reference"
+	n := b.get(root, "test_repositories")
 	if n == nil {
-		key, known, repoKey, refKey = "test-repositories", repoKeys1, "url", "git-sha"
-		n = root.get(key)
+		known, repoKey, refKey = repoKeys1, "url", "git-sha"
+		n = b.get(root, "test-repositories")
 	}
-	if ok, err := b.object("/"+key, n); !ok || err != nil {
+	if ok, err := b.object(n); !ok || err != nil {
 		return err
 	}
-	for mi := range n.members {
-		m := &n.members[mi]
-		p := ptr("/"+key, m.key)
-		if _, err := b.object(p, m, known...); err != nil {
+	ms := b.members(n)
+	for mi := range ms {
+		m := &ms[mi]
+		if _, err := b.object(m, known...); err != nil {
 			return err
 		}
-		r := TestRepository{Name: m.key}
-		var err error
-		if r.Repository, err = b.str(p, repoKey, m.get(repoKey)); err != nil {
-			return err
-		}
-		if r.Reference, err = b.str(p, refKey, m.get(refKey)); err != nil {
-			return err
-		}
-		if r.Description, err = b.str(p, "description", m.get("description")); err != nil {
+		r := TestRepository{Name: b.keyOf(m)}
+		if err := b.strFields(m, []strField{{repoKey, &r.Repository}, {refKey, &r.Reference}, {"description", &r.Description}}); err != nil {
 			return err
 		}
 		b.g.TestRepositories = append(b.g.TestRepositories, r)
@@ -626,28 +666,31 @@ func (b *builder) testRepositories(root *node) error {
 // tests in several capabilities.
 func (b *builder) crossCheck(root *node) {
 	g := b.g
-	listed := make(map[string]bool, len(g.Capabilities))
-	comps := root.get("components")
+	// listed marks, by index, the capabilities a component lists (the
+	// last of duplicate names, which capIndex gives for any of them).
+	listed := make([]bool, len(g.Capabilities))
+	comps := b.get(root, "components")
 	v2 := b.g.v2
 	for _, c := range g.Components {
 		for _, st := range sortedStatuses(c.Capabilities) {
 			for i, name := range c.Capabilities[st] {
-				listed[name] = true
-				if g.Capability(name) == nil {
-					p := ptr(ptr("/components", c.Name), string(st))
-					if v2 {
-						p = ptr(ptr(ptr("/components", c.Name), "capabilities"), string(st))
-					}
-					off := -1
-					if l := listNode(comps, c.Name, v2, st); l != nil && l.kind == kindArray && i < len(l.members) {
-						off = l.members[i].off
-					}
-					b.warn(ptr(p, itoa(i)), off, "capability %q is listed but not defined; it is ignored", name)
+				if ci, ok := g.capIndex[name]; ok {
+					listed[ci] = true
+					continue
 				}
+				p := ptr(ptr("/components", c.Name), string(st))
+				if v2 {
+					p = ptr(ptr(ptr("/components", c.Name), "capabilities"), string(st))
+				}
+				off := -1
+				if l := b.listNode(comps, c.Name, v2, st); l != nil && l.kind == kindArray && i < int(l.n) {
+					off = int(b.members(l)[i].off)
+				}
+				b.warn(ptr(p, itoa(i)), off, "capability %q is listed but not defined; it is ignored", name)
 			}
 		}
 	}
-	caps := root.get("capabilities")
+	caps := b.members(b.get(root, "capabilities"))
 	nTests := 0
 	for i := range g.Capabilities {
 		nTests += len(g.Capabilities[i].Tests)
@@ -655,22 +698,16 @@ func (b *builder) crossCheck(root *node) {
 	seen := make(map[string]string, nTests)
 	for i := range g.Capabilities {
 		c := &g.Capabilities[i]
-		var cn *node
-		if caps != nil && i < len(caps.members) {
-			cn = &caps.members[i]
+		off := -1
+		if i < len(caps) {
+			off = int(caps[i].off)
 		}
-		off := func() int {
-			if cn != nil {
-				return cn.off
-			}
-			return -1
-		}
-		if !listed[c.Name] {
-			b.warn(ptr("/capabilities", c.Name), off(), "capability %q is defined but listed in no component; it has no status", c.Name)
+		if !listed[g.capIndex[c.Name]] {
+			b.warn(ptr("/capabilities", c.Name), off, "capability %q is defined but listed in no component; it has no status", c.Name)
 		}
 		for _, t := range c.Tests {
 			if other, ok := seen[t.Name]; ok && other != c.Name {
-				b.warn(ptr(ptr("/capabilities", c.Name)+"/tests", t.Name), off(), "test is also in capability %q", other)
+				b.warn(ptr(ptr("/capabilities", c.Name)+"/tests", t.Name), off, "test is also in capability %q", other)
 			} else if !ok {
 				seen[t.Name] = c.Name
 			}
@@ -692,22 +729,25 @@ func (b *builder) crossCheck(root *node) {
 	}
 }
 
-func listNode(comps *node, comp string, v2 bool, st Status) *node {
-	c := comps.get(comp)
+func (b *builder) listNode(comps *node, comp string, v2 bool, st Status) *node {
+	c := b.get(comps, comp)
 	if v2 {
-		c = c.get("capabilities")
+		c = b.get(c, "capabilities")
 	}
-	return c.get(string(st))
+	return b.get(c, string(st))
 }
 
 // sortedStatuses returns the statuses of l: the four known ones in document
 // order, then any others in byte order.
 func sortedStatuses(l StatusLists) []Status {
-	var out []Status
+	out := make([]Status, 0, len(l))
 	for _, s := range Statuses() {
 		if _, ok := l[s]; ok {
 			out = append(out, s)
 		}
+	}
+	if len(out) == len(l) {
+		return out
 	}
 	var extra []Status
 	for s := range l {

@@ -1,10 +1,14 @@
 package guideline
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
+	"math/bits"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -14,6 +18,14 @@ import (
 // tests, criteria), the position of every value for messages, and the values
 // whatever their JSON type (cutoff_score is a string in 1.x and a number in
 // 2.0). One pass over the bytes builds the tree.
+//
+// The tree is laid out for speed, as loading a guideline and listing its
+// tests is on the path of every scoring request: all nodes live in one
+// slice, the members of an object or array side by side; a node holds no
+// pointer (a string is a span of the document's bytes) and so costs the
+// garbage collector nothing; the buffers are reused from one parse to the
+// next; and only the strings the model keeps are copied, once, into a few
+// shared chunks.
 
 // kind is the JSON type of a node.
 type kind uint8
@@ -43,32 +55,111 @@ func (k kind) String() string {
 	return "object"
 }
 
-// node is one JSON value. str holds a string's decoded text or a number's
-// literal; b a boolean; members an object's members in file order, or an
-// array's items, held by value so that a tree takes one slice per object
-// or array and no allocation per value. off is the byte offset where the
-// value starts; key and keyOff are the key of an object's member and where
-// it starts.
+// span is a run of bytes, [start, end), of the document or, for a string
+// that is not a plain run of the document (escapes, invalid UTF-8), of its
+// decoded text.
+type span struct{ start, end int32 }
+
+// node is one JSON value. str holds a string's text or a number's literal;
+// b a boolean. The members of an object, or the items of an array, are
+// tree.nodes[first:first+n]. off is the byte offset where the value starts;
+// key and keyOff are the key of an object's member and the offset of its
+// opening quote. strDec and keyDec mark spans of the decoded text. parent is
+// the index of the enclosing object or array, -1 for the document.
 type node struct {
-	kind    kind
-	b       bool
-	str     string
-	members []node
-	off     int
-	key     string
-	keyOff  int
+	kind   kind
+	b      bool
+	strDec bool
+	keyDec bool
+	off    int32
+	keyOff int32
+	parent int32
+	first  int32
+	n      int32
+	str    span
+	key    span
+}
+
+// tree is a decoded document. It lives only while Parse runs: its node and
+// decoded-text buffers go back to a pool afterwards, and strings of the
+// model are copied out of it (keep), which makes the document's bytes
+// free to change once Parse returns.
+type tree struct {
+	data  []byte
+	dec   []byte // the decoded text of strings that are not plain runs of data
+	nodes []node
+	root  *node
+
+	// Strings handed out are copied one after the other into the chunk
+	// text holds, which strings.Builder lets us share without a copy
+	// each; a full chunk is left to the strings cut from it. textLeft is
+	// the bytes of the document's strings and numbers not yet kept, which
+	// bounds what is left to keep unless a string is kept twice, and sizes
+	// the chunks.
+	text     strings.Builder
+	textLeft int
+
+	parser *jsonParser // for release
+}
+
+func (t *tree) bytesOf(s span, dec bool) []byte {
+	if dec {
+		return t.dec[s.start:s.end]
+	}
+	return t.data[s.start:s.end]
+}
+
+// strBytes returns a string's text or a number's literal, valid while the
+// tree is.
+func (t *tree) strBytes(n *node) []byte { return t.bytesOf(n.str, n.strDec) }
+
+// keyBytes returns the key of an object member, valid while the tree is.
+func (t *tree) keyBytes(n *node) []byte { return t.bytesOf(n.key, n.keyDec) }
+
+// str returns a string's text or a number's literal as a string of its own.
+func (t *tree) str(n *node) string { return t.keep(t.strBytes(n)) }
+
+// key returns the key of an object member as a string of its own.
+func (t *tree) key(n *node) string { return t.keep(t.keyBytes(n)) }
+
+// keyIs reports whether the key of member n is key.
+func (t *tree) keyIs(n *node, key string) bool { return string(t.keyBytes(n)) == key }
+
+// keep returns b as a string cut from the current chunk.
+func (t *tree) keep(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if t.text.Cap()-t.text.Len() < len(b) {
+		t.text = strings.Builder{} // leave the full chunk to its strings
+		t.text.Grow(max(len(b), min(t.textLeft, maxChunk)))
+	}
+	t.textLeft = max(t.textLeft-len(b), 0)
+	start := t.text.Len()
+	t.text.Write(b)
+	return t.text.String()[start:]
+}
+
+// members returns the members of an object or the items of an array; none
+// for anything else or nil.
+func (t *tree) members(n *node) []node {
+	if n == nil {
+		return nil
+	}
+	return t.nodes[n.first : n.first+n.n : n.first+n.n]
 }
 
 // get returns the value of the member named key, or nil. When the key is
 // given more than once the last one counts, as in Python's json module,
 // which RefStack uses.
-func (n *node) get(key string) *node {
+func (t *tree) get(n *node, key string) *node {
 	if n == nil || n.kind != kindObject {
 		return nil
 	}
-	for i := len(n.members) - 1; i >= 0; i-- {
-		if n.members[i].key == key {
-			return &n.members[i]
+	ms := t.members(n)
+	for i := len(ms) - 1; i >= 0; i-- {
+		if m := &ms[i]; t.keyIs(m, key) {
+			return m
 		}
 	}
 	return nil
@@ -76,7 +167,7 @@ func (n *node) get(key string) *node {
 
 // truthy reports what Python's bool() says of the decoded value: null,
 // false, 0, "", [] and {} are false.
-func (n *node) truthy() bool {
+func (t *tree) truthy(n *node) bool {
 	if n == nil {
 		return false
 	}
@@ -84,102 +175,155 @@ func (n *node) truthy() bool {
 	case kindBool:
 		return n.b
 	case kindNumber:
-		f, err := strconv.ParseFloat(n.str, 64)
+		f, err := strconv.ParseFloat(string(t.strBytes(n)), 64)
 		return err != nil || f != 0
 	case kindString:
-		return n.str != ""
-	case kindArray:
-		return len(n.members) > 0
-	case kindObject:
-		return len(n.members) > 0
+		return n.str.end > n.str.start
+	case kindArray, kindObject:
+		return n.n > 0
 	}
 	return false
+}
+
+// pointer returns the JSON pointer of n, escaped per RFC 6901. It is
+// worked out from the parent links only when a message needs it, so that
+// loading builds no pointer strings.
+func (t *tree) pointer(n *node) string {
+	if n.parent < 0 {
+		return ""
+	}
+	p := &t.nodes[n.parent]
+	if p.kind == kindObject {
+		return ptr(t.pointer(p), string(t.keyBytes(n)))
+	}
+	ms := t.members(p)
+	for i := range ms {
+		if &ms[i] == n {
+			return t.pointer(p) + "/" + itoa(i)
+		}
+	}
+	return t.pointer(p) // not reached: n is one of its parent's items
+}
+
+// release hands the tree's buffers back for the next parse. Nothing taken
+// from the tree but strings from str and key may be used afterwards.
+func (t *tree) release() {
+	p := t.parser
+	*t = tree{}
+	if p == nil || cap(p.nodes) > maxPooledNodes || cap(p.stack) > maxPooledNodes || cap(p.dec) > maxPooledText || cap(p.scratch) > maxPooledText {
+		return
+	}
+	*p = jsonParser{nodes: p.nodes[:0], stack: p.stack[:0], dec: p.dec[:0], scratch: p.scratch[:0]}
+	parsers.Put(p)
 }
 
 // maxDepth caps the nesting of arrays and objects; guidelines nest about six
 // levels deep.
 const maxDepth = 1000
 
+// maxDocument is the largest document parseJSON takes: offsets are kept in
+// 32 bits. Guidelines are a few hundred kilobytes.
+const maxDocument = math.MaxInt32
+
+// maxChunk caps the chunks strings are kept in: the allocator serves
+// blocks up to 32 KiB from per-thread caches, larger ones from the heap,
+// which costs more.
+const maxChunk = 32 << 10
+
+// maxPooledNodes caps the node buffer kept for reuse (a guideline needs a
+// few thousand), so that one huge document does not pin its memory.
+const maxPooledNodes = 1 << 16
+
+// maxPooledText caps the decoded-text and scratch buffers kept for reuse.
+const maxPooledText = 1 << 20
+
 var (
 	errUnexpectedEOF = errors.New("unexpected end of JSON input")
 	errTooDeep       = errors.New("JSON nested too deeply")
+	errTooLarge      = errors.New("JSON document larger than 2 GiB")
 )
 
+// parsers recycles the parsers' buffers: a tree is scaffolding that Parse
+// drops once the model is built.
+var parsers = sync.Pool{New: func() any { return new(jsonParser) }}
+
 type jsonParser struct {
-	data  []byte
-	valid bool // data is valid UTF-8, so no string needs checking
-	pos   int
-	depth int
+	data     []byte
+	pos      int
+	depth    int
+	maxDepth int
 
-	// Members and elements are gathered on this stack while an object or
-	// array is open, then copied to a slice of the exact size cut from a
-	// slab, which saves the garbage of growing slices.
-	memberStack []node
-	memberSlab  []node
-
-	// Decoded strings and number literals are copied one after the other
-	// into the chunk sb holds, which strings.Builder lets us share without
-	// a copy each; a full chunk is left to the strings cut from it.
-	sb      strings.Builder
+	// A value is pushed on stack when it starts; the members of an object
+	// or array follow it there while it is open, and move together to
+	// nodes when it closes.
+	stack   []node
+	nodes   []node
+	dec     []byte // decoded text of strings that are not plain runs of data
 	scratch []byte // for decoding strings with escapes
-}
 
-// keep returns b as a string cut from the current chunk.
-func (p *jsonParser) keep(b []byte) string {
-	if len(b) == 0 {
-		return ""
-	}
-	if p.sb.Cap()-p.sb.Len() < len(b) {
-		// What is left of the input bounds what is left to keep.
-		p.sb.Reset()
-		p.sb.Grow(max(len(b), min(len(p.data)-p.pos, 32<<10)))
-	}
-	start := p.sb.Len()
-	p.sb.Write(b)
-	return p.sb.String()[start:]
-}
-
-// members takes the members gathered since start off the stack and returns
-// them in a slice of their own length.
-func (p *jsonParser) members(start int) []node {
-	n := len(p.memberStack) - start
-	var out []node
-	if n > 64 && n > len(p.memberSlab) {
-		out = make([]node, n) // a long list gets a slice of its own
-	} else {
-		if n > len(p.memberSlab) {
-			p.memberSlab = make([]node, 256)
-		}
-		out = p.memberSlab[:n:n]
-		p.memberSlab = p.memberSlab[n:]
-	}
-	copy(out, p.memberStack[start:])
-	clear(p.memberStack[start:])
-	p.memberStack = p.memberStack[:start]
-	return out
-}
-
-// newNode returns a node of kind k at offset off.
-func newNode(k kind, off int) node {
-	return node{kind: k, off: off}
+	textBytes int // the length of all keys, strings and numbers
 }
 
 // parseJSON decodes one JSON document. Errors are *ParseError with the
-// position of the offending byte.
-func parseJSON(data []byte) (*node, error) {
-	p := &jsonParser{data: data, valid: utf8.Valid(data)}
+// position of the offending byte. Call release on the tree when done.
+func parseJSON(data []byte) (*tree, error) { return parseJSONDepth(data, maxDepth) }
+
+// parseJSONDepth is parseJSON with arrays and objects nested at most
+// depth deep.
+func parseJSONDepth(data []byte, depth int) (*tree, error) {
+	if len(data) > maxDocument {
+		return nil, &ParseError{Offset: 0, Line: 1, Column: 1, Err: errTooLarge}
+	}
+	p := parsers.Get().(*jsonParser)
+	p.data, p.maxDepth = data, depth
+	if cap(p.nodes) == 0 {
+		// A guideline has a value for about every 50 bytes.
+		p.nodes = make([]node, 0, min(len(data)/40+16, maxPooledNodes))
+		p.stack = make([]node, 0, 256)
+	}
 	if len(data) >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF {
 		p.pos = 3 // a UTF-8 byte order mark
 	}
-	n, err := p.value()
+	t := &tree{parser: p}
+	err := p.value(span{}, 0, false)
+	if err == nil {
+		p.space()
+		if p.pos < len(p.data) {
+			err = p.errorf("invalid character %s after top-level value", quoteByte(p.data[p.pos]))
+		}
+	}
 	if err != nil {
+		t.release()
 		return nil, err
 	}
-	p.space()
-	if p.pos < len(p.data) {
-		return nil, p.errorf("invalid character %s after top-level value", quoteByte(p.data[p.pos]))
+	p.stack[0].parent = -1
+	p.nodes = append(p.nodes, p.stack[0])
+	p.stack = p.stack[:0]
+	p.adopt(len(p.nodes) - 1)
+	t.data, t.dec, t.nodes, t.textLeft = data, p.dec, p.nodes, p.textBytes
+	t.root = &t.nodes[len(t.nodes)-1]
+	return t, nil
+}
+
+// adopt points the members of nodes[i] at their parent's final index.
+func (p *jsonParser) adopt(i int) {
+	c := &p.nodes[i]
+	for k := c.first; k < c.first+c.n; k++ {
+		p.nodes[k].parent = int32(i)
 	}
-	return &n, nil
+}
+
+// close moves the members of the object or array at stack[at] to nodes.
+func (p *jsonParser) close(at int) {
+	first := len(p.nodes)
+	p.nodes = append(p.nodes, p.stack[at+1:]...)
+	p.stack = p.stack[:at+1]
+	p.stack[at].first, p.stack[at].n = int32(first), int32(len(p.nodes)-first)
+	for i := first; i < len(p.nodes); i++ {
+		if p.nodes[i].n > 0 {
+			p.adopt(i)
+		}
+	}
 }
 
 func (p *jsonParser) errorf(format string, args ...any) error {
@@ -198,10 +342,24 @@ func quoteByte(c byte) string {
 	return fmt.Sprintf("byte 0x%02x", c)
 }
 
+// spaces8 is eight spaces, for skipping indentation a word at a time.
+const spaces8 = 0x2020202020202020
+
 func (p *jsonParser) space() {
-	for p.pos < len(p.data) {
-		switch p.data[p.pos] {
-		case ' ', '\t', '\n', '\r':
+	d := p.data
+	for p.pos < len(d) {
+		c := d[p.pos]
+		if c > ' ' {
+			return // most calls find no white space at all
+		}
+		switch c {
+		case ' ':
+			if p.pos+8 <= len(d) && binary.LittleEndian.Uint64(d[p.pos:]) == spaces8 {
+				p.pos += 8
+				continue
+			}
+			p.pos++
+		case '\t', '\n', '\r':
 			p.pos++
 		default:
 			return
@@ -209,104 +367,110 @@ func (p *jsonParser) space() {
 	}
 }
 
-func (p *jsonParser) value() (node, error) {
+// value decodes the value at p.pos and pushes it on the stack, with key,
+// keyOff and keyDec for an object member.
+func (p *jsonParser) value(key span, keyOff int32, keyDec bool) error {
 	p.space()
 	if p.pos >= len(p.data) {
-		return node{}, p.errorf("%w", errUnexpectedEOF)
+		return p.errorf("%w", errUnexpectedEOF)
 	}
-	start := p.pos
+	n := node{off: int32(p.pos), key: key, keyOff: keyOff, keyDec: keyDec}
+	var err error
 	switch c := p.data[p.pos]; {
 	case c == '{':
-		return p.object()
+		n.kind = kindObject
+		return p.object(n)
 	case c == '[':
-		return p.array()
+		n.kind = kindArray
+		return p.array(n)
 	case c == '"':
-		s, err := p.string()
-		if err != nil {
-			return node{}, err
-		}
-		n := newNode(kindString, start)
-		n.str = s
-		return n, nil
+		n.kind = kindString
+		n.str, n.strDec, err = p.string()
 	case c == '-' || (c >= '0' && c <= '9'):
-		return p.number()
+		n.kind = kindNumber
+		n.str, err = p.number()
 	case c == 't':
-		n := newNode(kindBool, start)
-		n.b = true
-		return p.literal("true", n)
+		n.kind, n.b = kindBool, true
+		err = p.literal("true")
 	case c == 'f':
-		return p.literal("false", newNode(kindBool, start))
+		n.kind = kindBool
+		err = p.literal("false")
 	case c == 'n':
-		return p.literal("null", newNode(kindNull, start))
+		n.kind = kindNull
+		err = p.literal("null")
 	default:
-		return node{}, p.errorf("invalid character %s looking for beginning of value", quoteByte(c))
+		return p.errorf("invalid character %s looking for beginning of value", quoteByte(c))
 	}
+	if err != nil {
+		return err
+	}
+	p.textBytes += int(n.str.end - n.str.start + n.key.end - n.key.start)
+	p.stack = append(p.stack, n)
+	return nil
 }
 
-func (p *jsonParser) literal(word string, n node) (node, error) {
+func (p *jsonParser) literal(word string) error {
 	for i := 0; i < len(word); i++ {
 		if p.pos >= len(p.data) {
-			return node{}, p.errorf("%w", errUnexpectedEOF)
+			return p.errorf("%w", errUnexpectedEOF)
 		}
 		if p.data[p.pos] != word[i] {
-			return node{}, p.errorf("invalid character %s in literal %s", quoteByte(p.data[p.pos]), word)
+			return p.errorf("invalid character %s in literal %s", quoteByte(p.data[p.pos]), word)
 		}
 		p.pos++
 	}
-	return n, nil
+	return nil
 }
 
 func (p *jsonParser) enter() error {
 	p.depth++
-	if p.depth > maxDepth {
+	if p.depth > p.maxDepth {
 		return p.errorf("%w", errTooDeep)
 	}
 	return nil
 }
 
-func (p *jsonParser) object() (node, error) {
+func (p *jsonParser) object(n node) error {
 	if err := p.enter(); err != nil {
-		return node{}, err
+		return err
 	}
-	n := newNode(kindObject, p.pos)
-	start := len(p.memberStack)
+	at := len(p.stack)
+	p.textBytes += int(n.key.end - n.key.start)
+	p.stack = append(p.stack, n)
 	p.pos++ // {
 	p.space()
 	if p.pos < len(p.data) && p.data[p.pos] == '}' {
 		p.pos++
 		p.depth--
-		return n, nil
+		return nil
 	}
 	for {
 		p.space()
 		if p.pos >= len(p.data) {
-			return node{}, p.errorf("%w", errUnexpectedEOF)
+			return p.errorf("%w", errUnexpectedEOF)
 		}
 		if p.data[p.pos] != '"' {
-			return node{}, p.errorf("invalid character %s looking for beginning of object key string", quoteByte(p.data[p.pos]))
+			return p.errorf("invalid character %s looking for beginning of object key string", quoteByte(p.data[p.pos]))
 		}
 		keyOff := p.pos
-		key, err := p.string()
+		key, keyDec, err := p.string()
 		if err != nil {
-			return node{}, err
+			return err
 		}
 		p.space()
 		if p.pos >= len(p.data) {
-			return node{}, p.errorf("%w", errUnexpectedEOF)
+			return p.errorf("%w", errUnexpectedEOF)
 		}
 		if p.data[p.pos] != ':' {
-			return node{}, p.errorf("invalid character %s after object key", quoteByte(p.data[p.pos]))
+			return p.errorf("invalid character %s after object key", quoteByte(p.data[p.pos]))
 		}
 		p.pos++
-		v, err := p.value()
-		if err != nil {
-			return node{}, err
+		if err := p.value(key, int32(keyOff), keyDec); err != nil {
+			return err
 		}
-		v.key, v.keyOff = key, keyOff
-		p.memberStack = append(p.memberStack, v)
 		p.space()
 		if p.pos >= len(p.data) {
-			return node{}, p.errorf("%w", errUnexpectedEOF)
+			return p.errorf("%w", errUnexpectedEOF)
 		}
 		switch p.data[p.pos] {
 		case ',':
@@ -314,36 +478,35 @@ func (p *jsonParser) object() (node, error) {
 		case '}':
 			p.pos++
 			p.depth--
-			n.members = p.members(start)
-			return n, nil
+			p.close(at)
+			return nil
 		default:
-			return node{}, p.errorf("invalid character %s after object key:value pair", quoteByte(p.data[p.pos]))
+			return p.errorf("invalid character %s after object key:value pair", quoteByte(p.data[p.pos]))
 		}
 	}
 }
 
-func (p *jsonParser) array() (node, error) {
+func (p *jsonParser) array(n node) error {
 	if err := p.enter(); err != nil {
-		return node{}, err
+		return err
 	}
-	n := newNode(kindArray, p.pos)
-	start := len(p.memberStack)
+	at := len(p.stack)
+	p.textBytes += int(n.key.end - n.key.start)
+	p.stack = append(p.stack, n)
 	p.pos++ // [
 	p.space()
 	if p.pos < len(p.data) && p.data[p.pos] == ']' {
 		p.pos++
 		p.depth--
-		return n, nil
+		return nil
 	}
 	for {
-		v, err := p.value()
-		if err != nil {
-			return node{}, err
+		if err := p.value(span{}, 0, false); err != nil {
+			return err
 		}
-		p.memberStack = append(p.memberStack, v)
 		p.space()
 		if p.pos >= len(p.data) {
-			return node{}, p.errorf("%w", errUnexpectedEOF)
+			return p.errorf("%w", errUnexpectedEOF)
 		}
 		switch p.data[p.pos] {
 		case ',':
@@ -351,15 +514,15 @@ func (p *jsonParser) array() (node, error) {
 		case ']':
 			p.pos++
 			p.depth--
-			n.members = p.members(start)
-			return n, nil
+			p.close(at)
+			return nil
 		default:
-			return node{}, p.errorf("invalid character %s after array element", quoteByte(p.data[p.pos]))
+			return p.errorf("invalid character %s after array element", quoteByte(p.data[p.pos]))
 		}
 	}
 }
 
-func (p *jsonParser) number() (node, error) {
+func (p *jsonParser) number() (span, error) {
 	start := p.pos
 	d := p.data
 	if d[p.pos] == '-' {
@@ -375,12 +538,12 @@ func (p *jsonParser) number() (node, error) {
 	if p.pos < len(d) && d[p.pos] == '0' {
 		p.pos++
 	} else if digits() == 0 {
-		return node{}, p.numberError()
+		return span{}, p.numberError()
 	}
 	if p.pos < len(d) && d[p.pos] == '.' {
 		p.pos++
 		if digits() == 0 {
-			return node{}, p.numberError()
+			return span{}, p.numberError()
 		}
 	}
 	if p.pos < len(d) && (d[p.pos] == 'e' || d[p.pos] == 'E') {
@@ -389,12 +552,10 @@ func (p *jsonParser) number() (node, error) {
 			p.pos++
 		}
 		if digits() == 0 {
-			return node{}, p.numberError()
+			return span{}, p.numberError()
 		}
 	}
-	n := newNode(kindNumber, start)
-	n.str = p.keep(d[start:p.pos])
-	return n, nil
+	return span{int32(start), int32(p.pos)}, nil
 }
 
 func (p *jsonParser) numberError() error {
@@ -404,27 +565,65 @@ func (p *jsonParser) numberError() error {
 	return p.errorf("invalid character %s in numeric literal", quoteByte(p.data[p.pos]))
 }
 
-// string decodes the string starting at the opening quote at p.pos.
-func (p *jsonParser) string() (string, error) {
+// Eight bytes at a time: lsb has the low bit of each byte set, msb the
+// high bit.
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// stops returns the high bit of each byte of x (eight bytes of a string,
+// the first in the low byte) that a string's fast path stops at: the
+// quote, the backslash, a control character or a byte of multi-byte UTF-8.
+// Only the lowest bit set is exact (a borrow may mark a byte above it),
+// which is all the scan uses.
+func stops(x uint64) uint64 {
+	q := x ^ (lsb * '"')
+	bs := x ^ (lsb * '\\')
+	return ((q - lsb) &^ q) | ((bs - lsb) &^ bs) | ((x - lsb*0x20) &^ x) | x&msb
+}
+
+// decoded appends b to the decoded text and returns its span.
+func (p *jsonParser) decoded(b []byte) (span, bool, error) {
+	start := len(p.dec)
+	p.dec = append(p.dec, b...)
+	return span{int32(start), int32(len(p.dec))}, true, nil
+}
+
+// string decodes the string starting at the opening quote at p.pos. The
+// span is of the document, or of the decoded text when dec is set.
+func (p *jsonParser) string() (s span, dec bool, err error) {
 	p.pos++ // "
 	start := p.pos
 	d := p.data
-	// Fast path: no escapes, ASCII or valid UTF-8.
+	// Fast path: no escapes, valid UTF-8; a span of the document.
+	ascii := true
 	for p.pos < len(d) {
+		if p.pos+8 <= len(d) {
+			m := stops(binary.LittleEndian.Uint64(d[p.pos:])) & msb
+			if m == 0 {
+				p.pos += 8
+				continue
+			}
+			p.pos += bits.TrailingZeros64(m) / 8
+		}
 		c := d[p.pos]
 		if c == '"' {
 			raw := d[start:p.pos]
 			p.pos++
-			if !p.valid && !utf8.Valid(raw) {
-				return string([]rune(string(raw))), nil // replace invalid bytes with U+FFFD
+			if !ascii && !utf8.Valid(raw) {
+				return p.decoded([]byte(string([]rune(string(raw))))) // replace invalid bytes with U+FFFD
 			}
-			return p.keep(raw), nil
+			return span{int32(start), int32(p.pos - 1)}, false, nil
 		}
 		if c == '\\' {
 			break
 		}
 		if c < 0x20 {
-			return "", p.errorf("invalid character %s in string literal", quoteByte(c))
+			return span{}, false, p.errorf("invalid character %s in string literal", quoteByte(c))
+		}
+		if c >= utf8.RuneSelf {
+			ascii = false
 		}
 		p.pos++
 	}
@@ -432,18 +631,18 @@ func (p *jsonParser) string() (string, error) {
 	defer func() { p.scratch = buf[:0] }()
 	for {
 		if p.pos >= len(d) {
-			return "", p.errorf("%w", errUnexpectedEOF)
+			return span{}, false, p.errorf("%w", errUnexpectedEOF)
 		}
 		c := d[p.pos]
 		switch {
 		case c == '"':
 			p.pos++
 			if !utf8.Valid(buf) {
-				return string([]rune(string(buf))), nil
+				return p.decoded([]byte(string([]rune(string(buf)))))
 			}
-			return p.keep(buf), nil
+			return p.decoded(buf)
 		case c < 0x20:
-			return "", p.errorf("invalid character %s in string literal", quoteByte(c))
+			return span{}, false, p.errorf("invalid character %s in string literal", quoteByte(c))
 		case c != '\\':
 			buf = append(buf, c)
 			p.pos++
@@ -451,7 +650,7 @@ func (p *jsonParser) string() (string, error) {
 		}
 		p.pos++ // backslash
 		if p.pos >= len(d) {
-			return "", p.errorf("%w", errUnexpectedEOF)
+			return span{}, false, p.errorf("%w", errUnexpectedEOF)
 		}
 		e := d[p.pos]
 		p.pos++
@@ -471,7 +670,7 @@ func (p *jsonParser) string() (string, error) {
 		case 'u':
 			r, err := p.hex4()
 			if err != nil {
-				return "", err
+				return span{}, false, err
 			}
 			if utf16.IsSurrogate(r) {
 				r2 := utf8.RuneError
@@ -480,7 +679,7 @@ func (p *jsonParser) string() (string, error) {
 					p.pos += 2
 					lo, err := p.hex4()
 					if err != nil {
-						return "", err
+						return span{}, false, err
 					}
 					if r2 = utf16.DecodeRune(r, lo); r2 == utf8.RuneError {
 						p.pos = save
@@ -491,7 +690,7 @@ func (p *jsonParser) string() (string, error) {
 			buf = utf8.AppendRune(buf, r)
 		default:
 			p.pos--
-			return "", p.errorf("invalid character %s in string escape code", quoteByte(e))
+			return span{}, false, p.errorf("invalid character %s in string escape code", quoteByte(e))
 		}
 	}
 }

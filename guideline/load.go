@@ -55,13 +55,17 @@ func Load(path string) (*Guideline, error) {
 // Parse decodes a guideline of any schema version. Quirks of the document
 // are reported in the Guideline's Warnings; only malformed JSON and values
 // of the wrong type for the model fail, with a *ParseError.
+//
+// The Guideline holds copies of the strings it needs and nothing of data,
+// which may be changed or reused once Parse returns.
 func Parse(data []byte) (*Guideline, error) {
-	root, err := parseJSON(data)
+	t, err := parseJSON(data)
 	if err != nil {
 		return nil, err
 	}
-	b := &builder{data: data, g: &Guideline{}}
-	if err := b.build(root); err != nil {
+	defer t.release()
+	b := &builder{data: data, t: t, g: &Guideline{}}
+	if err := b.build(t.root); err != nil {
 		return nil, err
 	}
 	return b.g, nil
@@ -70,6 +74,7 @@ func Parse(data []byte) (*Guideline, error) {
 // builder turns the tree into the model.
 type builder struct {
 	data []byte
+	t    *tree
 	g    *Guideline
 
 	// Lines are counted from the last position asked for, as warnings
@@ -111,6 +116,18 @@ func (b *builder) newFlag() *Flag {
 	return f
 }
 
+// Shorthands for the tree's accessors.
+
+func (b *builder) get(n *node, key string) *node { return b.t.get(n, key) }
+func (b *builder) members(n *node) []node        { return b.t.members(n) }
+func (b *builder) text(n *node) string           { return b.t.str(n) }
+func (b *builder) keyOf(n *node) string          { return b.t.key(n) }
+func (b *builder) pointer(n *node) string        { return b.t.pointer(n) }
+
+// at returns the JSON pointer of the member key of parent, which may be
+// absent or stand under another spelling.
+func (b *builder) at(parent *node, key string) string { return ptr(b.pointer(parent), key) }
+
 // strList returns the strings of an array of strings (nil for a null), or
 // false when n is anything else; the caller then reports the error.
 func (b *builder) strList(n *node) ([]string, bool) {
@@ -120,16 +137,15 @@ func (b *builder) strList(n *node) ([]string, bool) {
 	if n.kind != kindArray {
 		return nil, false
 	}
-	for ei := range n.members {
-		e := &n.members[ei]
-		if e.kind != kindString {
+	ms := b.members(n)
+	for ei := range ms {
+		if ms[ei].kind != kindString {
 			return nil, false
 		}
 	}
-	out := b.newStrings(len(n.members))
-	for i := range n.members {
-		e := &n.members[i]
-		out[i] = e.str
+	out := b.newStrings(len(ms))
+	for i := range ms {
+		out[i] = b.text(&ms[i])
 	}
 	return out, true
 }
@@ -154,8 +170,9 @@ func (b *builder) warn(ptr string, off int, format string, args ...any) {
 }
 
 func (b *builder) typeError(ptr string, n *node, want string) error {
-	line, col := b.pos(n.off)
-	return &ParseError{Pointer: ptr, Offset: n.off, Line: line, Column: col,
+	off := int(n.off)
+	line, col := b.pos(off)
+	return &ParseError{Pointer: ptr, Offset: off, Line: line, Column: col,
 		Err: fmt.Errorf("expected %s, found %s", want, n.kind)}
 }
 
@@ -169,61 +186,54 @@ func ptr(base, tok string) string {
 
 func itoa(i int) string { return strconv.Itoa(i) }
 
-// ptrKey is ptr(base, key), or base when key is "". The typed accessors take
-// the pointer in these two parts and join them only for an error, which
-// keeps loading free of string building.
-func ptrKey(base, key string) string {
-	if key == "" {
-		return base
-	}
-	return ptr(base, key)
-}
+// Typed accessors. n is the member key of parent, or a misspelling of it;
+// a message names it by parent's pointer and key, which are joined only
+// for an error, keeping loading free of string building. A nil node
+// (absent key) yields the zero value; a null is treated as absent; any
+// other wrong type is a *ParseError.
 
-// Typed accessors. A nil node (absent key) yields the zero value; a null is
-// treated as absent; any other wrong type is a *ParseError.
-
-func (b *builder) str(base, key string, n *node) (string, error) {
+func (b *builder) str(parent *node, key string, n *node) (string, error) {
 	if n == nil || n.kind == kindNull {
 		return "", nil
 	}
 	if n.kind != kindString {
-		return "", b.typeError(ptrKey(base, key), n, "string")
+		return "", b.typeError(b.at(parent, key), n, "string")
 	}
-	return n.str, nil
+	return b.text(n), nil
 }
 
 // scalar accepts a string or a number (cutoff_score, weights).
-func (b *builder) scalar(base, key string, n *node) (string, error) {
+func (b *builder) scalar(parent *node, key string, n *node) (string, error) {
 	if n == nil || n.kind == kindNull {
 		return "", nil
 	}
 	if n.kind != kindString && n.kind != kindNumber {
-		return "", b.typeError(ptrKey(base, key), n, "string or number")
+		return "", b.typeError(b.at(parent, key), n, "string or number")
 	}
-	return n.str, nil
+	return b.text(n), nil
 }
 
-func (b *builder) boolean(base, key string, n *node) (bool, error) {
+func (b *builder) boolean(parent *node, key string, n *node) (bool, error) {
 	if n == nil || n.kind == kindNull {
 		return false, nil
 	}
 	if n.kind != kindBool {
-		return false, b.typeError(ptrKey(base, key), n, "boolean")
+		return false, b.typeError(b.at(parent, key), n, "boolean")
 	}
 	return n.b, nil
 }
 
-func (b *builder) strings(base, key string, n *node) ([]string, error) {
+func (b *builder) strings(parent *node, key string, n *node) ([]string, error) {
 	if out, ok := b.strList(n); ok {
 		return out, nil
 	}
 	if n.kind != kindArray {
-		return nil, b.typeError(ptrKey(base, key), n, "array of strings")
+		return nil, b.typeError(b.at(parent, key), n, "array of strings")
 	}
-	for i := range n.members {
-		e := &n.members[i]
-		if e.kind != kindString {
-			return nil, b.typeError(ptr(ptrKey(base, key), itoa(i)), e, "string")
+	ms := b.members(n)
+	for i := range ms {
+		if e := &ms[i]; e.kind != kindString {
+			return nil, b.typeError(ptr(b.at(parent, key), itoa(i)), e, "string")
 		}
 	}
 	panic("unreachable: strList accepts an array of strings")
@@ -232,41 +242,52 @@ func (b *builder) strings(base, key string, n *node) ([]string, error) {
 // object checks that n is an object (or absent, or an empty array, which
 // 1.2 guidelines write for empty section lists) and warns about keys not in
 // known, and about keys given twice.
-func (b *builder) object(p string, n *node, known ...string) (bool, error) {
+func (b *builder) object(n *node, known ...string) (bool, error) {
 	if n == nil || n.kind == kindNull {
 		return false, nil
 	}
-	if n.kind == kindArray && len(n.members) == 0 {
-		b.warn(p, n.off, "an empty array where an object is expected; read as an empty object")
+	if n.kind == kindArray && n.n == 0 {
+		b.warn(b.pointer(n), int(n.off), "an empty array where an object is expected; read as an empty object")
 		return false, nil
 	}
 	if n.kind != kindObject {
-		return false, b.typeError(p, n, "object")
+		return false, b.typeError(b.pointer(n), n, "object")
 	}
 	if known != nil {
-		b.checkKeys(p, n, known)
+		b.checkKeys(n, known)
 	}
 	return true, nil
 }
 
-func (b *builder) checkKeys(p string, n *node, known []string) {
-	for i := range n.members {
-		m := &n.members[i]
-		for previ := range n.members[:i] {
-			prev := &n.members[previ]
-			if prev.key == m.key {
-				b.warn(ptr(p, m.key), m.keyOff, "key %q appears more than once; the last one is used", m.key)
+func (b *builder) checkKeys(n *node, known []string) {
+	ms := b.members(n)
+	for i := range ms {
+		m := &ms[i]
+		key := b.t.keyBytes(m)
+		for previ := range ms[:i] {
+			if string(b.t.keyBytes(&ms[previ])) == string(key) {
+				b.warn(b.pointer(m), int(m.keyOff), "key %q appears more than once; the last one is used", key)
 				break
 			}
 		}
-		if !contains(known, m.key) {
-			if s := closest(m.key, known); s != "" {
-				b.warn(ptr(p, m.key), m.keyOff, "unknown key %q (misspelled %q?)", m.key, s)
+		if !containsKey(known, key) {
+			if s := closest(string(key), known); s != "" {
+				b.warn(b.pointer(m), int(m.keyOff), "unknown key %q (misspelled %q?)", key, s)
 			} else {
-				b.warn(ptr(p, m.key), m.keyOff, "unknown key %q", m.key)
+				b.warn(b.pointer(m), int(m.keyOff), "unknown key %q", key)
 			}
 		}
 	}
+}
+
+// containsKey is contains for a key's bytes.
+func containsKey(list []string, key []byte) bool {
+	for _, x := range list {
+		if x == string(key) {
+			return true
+		}
+	}
+	return false
 }
 
 func contains(list []string, s string) bool {
@@ -295,16 +316,18 @@ func editDistance(a, b string) int {
 	if len(a) > 40 || len(b) > 40 || len(a)-len(b) > 2 || len(b)-len(a) > 2 {
 		return 99 // only near misses of short keys matter
 	}
-	// Three rows of the dynamic programme: i-2, i-1, i.
-	var rows [3][41]int
+	// Three rows of the dynamic programme: i-2, i-1, i. Distances of keys
+	// of at most 40 bytes fit in a byte, which keeps the rows cheap to
+	// clear.
+	var rows [3][41]uint8
 	for j := 0; j <= len(b); j++ {
-		rows[0][j] = j
+		rows[0][j] = uint8(j)
 	}
 	for i := 1; i <= len(a); i++ {
 		prev2, prev, cur := &rows[(i+1)%3], &rows[(i+2)%3], &rows[i%3]
-		cur[0] = i
+		cur[0] = uint8(i)
 		for j := 1; j <= len(b); j++ {
-			cost := 1
+			cost := uint8(1)
 			if a[i-1] == b[j-1] {
 				cost = 0
 			}
@@ -314,5 +337,5 @@ func editDistance(a, b string) int {
 			}
 		}
 	}
-	return rows[len(a)%3][len(b)]
+	return int(rows[len(a)%3][len(b)])
 }

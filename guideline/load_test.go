@@ -305,3 +305,33 @@ func TestParseDuplicateKeysLastWins(t *testing.T) {
 		t.Errorf("warnings = %v, want the duplicate keys reported", g.Warnings)
 	}
 }
+
+// TestParseKeepsNoReference checks that a Guideline shares no memory with
+// the bytes it was parsed from, nor with the buffers Parse reuses: both are
+// overwritten, by hand and by parsing other documents, escaped strings
+// included.
+func TestParseKeepsNoReference(t *testing.T) {
+	data := readFile(t, filepath.Join("testdata", generatedGuideline))
+	// An escaped test name and alias use the decoded-text buffer.
+	data = []byte(strings.Replace(string(data), `"tempest.api.compute.test_feature_00.Feature00TestJSON.test_operation_number_0"`,
+		`"tempest.api.compute.test_feature_00.Feature00TestJSON.test_\u006Fperation_number_0"`, 1))
+	g, err := guideline.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := g.TestListText(guideline.DefaultQuery())
+	if !strings.Contains(want, ".test_operation_number_0[") {
+		t.Fatal("escaped name not decoded")
+	}
+	for i := range data {
+		data[i] = 'x'
+	}
+	for _, f := range []string{"schema2.0.json", "schema1.2.json", "addon2.0.json"} {
+		if _, err := guideline.Parse(readFile(t, filepath.Join("testdata", f))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := g.TestListText(guideline.DefaultQuery()); got != want {
+		t.Errorf("test list changed after the input was overwritten and other documents parsed")
+	}
+}

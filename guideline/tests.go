@@ -218,57 +218,97 @@ func (g *Guideline) capabilitySet(target string, types []Status) (map[string]str
 // in two selected capabilities is listed twice. An unknown target is a
 // *TargetError.
 func (g *Guideline) TestList(q Query) ([]string, error) {
-	set, err := g.capabilitySet(q.Target, q.Types)
+	selected, err := g.selectedCapabilities(q.Target, q.Types)
 	if err != nil {
 		return nil, err
 	}
 	list12 := g.Schema == "1.2"
-	// The lines are written one after another into buf, then cut from one
-	// string: two allocations instead of one per line.
-	buf := make([]byte, 0, 32<<10)
-	ends := make([]int, 0, 512)
-	add := func(name, id string) {
-		buf = append(buf, name...)
-		if !list12 {
-			buf = append(buf, '[')
-			buf = append(buf, id...)
-			buf = append(buf, ']')
+	// One pass counts the lines and their bytes, a second writes them one
+	// after another into chunks of text they are cut from: a few
+	// allocations in all, and no line copied twice.
+	var lines []string
+	var text strings.Builder
+	size, count := 0, 0 // of the lines, from the first pass
+	for pass := range 2 {
+		add := func(name, id string) {
+			n := len(name)
+			if !list12 {
+				n += len(id) + 2
+			}
+			if pass == 0 {
+				size += n
+				count++
+				return
+			}
+			if text.Cap()-text.Len() < n {
+				text = strings.Builder{} // leave the full chunk to its lines
+				text.Grow(max(n, min(size, maxChunk)))
+			}
+			size -= n
+			start := text.Len()
+			text.WriteString(name)
+			if !list12 {
+				text.WriteByte('[')
+				text.WriteString(id)
+				text.WriteByte(']')
+			}
+			lines = append(lines, text.String()[start:])
 		}
-		ends = append(ends, len(buf))
-	}
-	for i := range g.Capabilities {
-		c := &g.Capabilities[i]
-		if _, ok := set[c.Name]; !ok || g.capIndex[c.Name] != i {
-			continue
-		}
-		for j := range c.Tests {
-			t := &c.Tests[j]
-			if list12 {
-				if q.Flag || !slices.Contains(c.Flagged, t.Name) {
-					add(t.Name, "")
-				}
+		for i := range g.Capabilities {
+			if !selected[i] {
 				continue
 			}
-			if t.Flag != nil && !q.Flag {
-				continue
-			}
-			add(t.Name, t.IdempotentID)
-			if q.Alias {
-				for _, a := range t.Aliases {
-					add(a, t.IdempotentID)
+			c := &g.Capabilities[i]
+			for j := range c.Tests {
+				t := &c.Tests[j]
+				if list12 {
+					if q.Flag || !slices.Contains(c.Flagged, t.Name) {
+						add(t.Name, "")
+					}
+					continue
+				}
+				if t.Flag != nil && !q.Flag {
+					continue
+				}
+				add(t.Name, t.IdempotentID)
+				if q.Alias {
+					for _, a := range t.Aliases {
+						add(a, t.IdempotentID)
+					}
 				}
 			}
 		}
-	}
-	all := string(buf)
-	lines := make([]string, len(ends))
-	start := 0
-	for i, end := range ends {
-		lines[i] = all[start:end]
-		start = end
+		if pass == 0 {
+			lines = make([]string, 0, count)
+		}
 	}
 	slices.Sort(lines)
 	return lines, nil
+}
+
+// selectedCapabilities marks, by index, the capabilities of the target's
+// components whose status is in types (every status when types is empty).
+// Of capabilities defined twice only the last counts; names listed but not
+// defined are ignored.
+func (g *Guideline) selectedCapabilities(target string, types []Status) ([]bool, error) {
+	comps, err := g.TargetComponents(target)
+	if err != nil {
+		return nil, err
+	}
+	selected := make([]bool, len(g.Capabilities))
+	for _, c := range comps {
+		for st, names := range c.Capabilities {
+			if len(types) > 0 && !slices.Contains(types, st) {
+				continue
+			}
+			for _, n := range names {
+				if i, ok := g.capIndex[n]; ok {
+					selected[i] = true
+				}
+			}
+		}
+	}
+	return selected, nil
 }
 
 // TestListText returns the body RefStack answers for q: the lines of

@@ -228,10 +228,21 @@ func TestTestListOracle(t *testing.T) {
 	t.Logf("%d files, %d queries checked", len(files), checked)
 }
 
+// The benchmarks time issue 3's "load 2020.06 + test list": Parse of the
+// file's bytes, then the platform's required tests with their aliases.
+// The Generated ones time the same on testdata/generated-2.0.json, a
+// guideline of the same size, and run on a fresh clone.
+
 func BenchmarkLoadAndTestList(b *testing.B) {
-	dir := testenv.Shared(b, "fixtures", "interop")
-	data := readFile(b, filepath.Join(dir, "2020.06.json"))
-	query := guideline.Query{Target: "platform", Types: []guideline.Status{guideline.Required}, Alias: true}
+	benchLoadAndTestList(b, readFile(b, filepath.Join(testenv.Shared(b, "fixtures", "interop"), "2020.06.json")), 377)
+}
+
+func BenchmarkLoadAndTestListGenerated(b *testing.B) {
+	_, sum := genGuideline()
+	benchLoadAndTestList(b, readFile(b, filepath.Join("testdata", generatedGuideline)), sum.requiredLines)
+}
+
+func benchLoadAndTestList(b *testing.B, data []byte, lines int) {
 	b.ReportAllocs()
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
@@ -239,15 +250,21 @@ func BenchmarkLoadAndTestList(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if l, err := g.TestList(query); err != nil || len(l) != 377 {
+		if l, err := g.TestList(requiredQuery); err != nil || len(l) != lines {
 			b.Fatal(len(l), err)
 		}
 	}
 }
 
 func BenchmarkParse(b *testing.B) {
-	dir := testenv.Shared(b, "fixtures", "interop")
-	data := readFile(b, filepath.Join(dir, "2020.06.json"))
+	benchParse(b, readFile(b, filepath.Join(testenv.Shared(b, "fixtures", "interop"), "2020.06.json")))
+}
+
+func BenchmarkParseGenerated(b *testing.B) {
+	benchParse(b, readFile(b, filepath.Join("testdata", generatedGuideline)))
+}
+
+func benchParse(b *testing.B, data []byte) {
 	b.ReportAllocs()
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
@@ -258,12 +275,17 @@ func BenchmarkParse(b *testing.B) {
 }
 
 func BenchmarkTestList(b *testing.B) {
-	dir := testenv.Shared(b, "fixtures", "interop")
-	g := mustLoad(b, filepath.Join(dir, "2020.06.json"))
-	query := guideline.Query{Target: "platform", Types: []guideline.Status{guideline.Required}, Alias: true}
+	benchTestList(b, mustLoad(b, filepath.Join(testenv.Shared(b, "fixtures", "interop"), "2020.06.json")))
+}
+
+func BenchmarkTestListGenerated(b *testing.B) {
+	benchTestList(b, mustLoad(b, filepath.Join("testdata", generatedGuideline)))
+}
+
+func benchTestList(b *testing.B, g *guideline.Guideline) {
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := g.TestList(query); err != nil {
+		if _, err := g.TestList(requiredQuery); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -693,74 +693,55 @@ func (c *checker) lineColumn(off int) (int, int) {
 
 // locations maps the JSON pointer of every value of a document to the byte
 // offset where the value starts, and of every object member to the offset
-// of its key. dups lists the pointers of keys seen twice in one object.
+// of its key. dups lists the pointers of keys seen twice in one object. The
+// values under a duplicate key that a later one shadows keep their entries.
 type locations struct {
 	val, key map[string]int
 	dups     []string
 }
 
-// locate walks a syntactically valid document with encoding/json's token
-// reader, noting the offset of each value.
+// locate walks a syntactically valid document, noting the offset of each
+// value. It uses the tree Parse decodes into, allowing the nesting that
+// encoding/json does, which has accepted data already; should the tree
+// still refuse it, no positions are known and problems are placed at the
+// start of the document.
 func locate(data []byte) *locations {
 	l := &locations{val: map[string]int{}, key: map[string]int{}}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	_ = l.walk(dec, data, "") // data has been decoded once already
+	t, err := parseJSONDepth(data, maxLocateDepth)
+	if err != nil {
+		return l
+	}
+	defer t.release()
+	l.walk(t, t.root, "")
 	return l
 }
 
-func (l *locations) walk(dec *json.Decoder, data []byte, ptr string) error {
-	l.val[ptr] = skipSeparators(data, int(dec.InputOffset()))
-	tok, err := dec.Token()
-	if err != nil {
-		return err
-	}
-	d, ok := tok.(json.Delim)
-	if !ok {
-		return nil
-	}
-	switch d {
-	case '{':
-		seen := map[string]bool{}
-		for dec.More() {
-			koff := skipSeparators(data, int(dec.InputOffset()))
-			kt, err := dec.Token()
-			if err != nil {
-				return err
-			}
-			key, _ := kt.(string)
-			p := ptr + "/" + escapePointer(key)
-			if seen[key] {
-				l.dups = append(l.dups, p)
-			}
-			seen[key] = true
-			l.key[p] = koff
-			if err := l.walk(dec, data, p); err != nil {
-				return err
-			}
-		}
-	case '[':
-		for i := 0; dec.More(); i++ {
-			if err := l.walk(dec, data, ptr+"/"+strconv.Itoa(i)); err != nil {
-				return err
-			}
-		}
-	}
-	_, err = dec.Token() // the closing delimiter
-	return err
-}
+// maxLocateDepth is the nesting encoding/json accepts.
+const maxLocateDepth = 10000
 
-// skipSeparators skips white space, colons and commas from off.
-func skipSeparators(data []byte, off int) int {
-	for off < len(data) {
-		switch data[off] {
-		case ' ', '\t', '\r', '\n', ':', ',':
-			off++
-		default:
-			return off
+func (l *locations) walk(t *tree, n *node, ptr string) {
+	l.val[ptr] = int(n.off)
+	ms := t.members(n)
+	switch n.kind {
+	case kindObject:
+		for i := range ms {
+			m := &ms[i]
+			key := t.keyBytes(m)
+			p := ptr + "/" + escapePointer(string(key))
+			for j := range ms[:i] {
+				if string(t.keyBytes(&ms[j])) == string(key) {
+					l.dups = append(l.dups, p)
+					break
+				}
+			}
+			l.key[p] = int(m.keyOff)
+			l.walk(t, m, p)
+		}
+	case kindArray:
+		for i := range ms {
+			l.walk(t, &ms[i], ptr+"/"+strconv.Itoa(i))
 		}
 	}
-	return off
 }
 
 func skipSpace(data []byte, off int) int {

@@ -12,6 +12,14 @@
 // CRC32 is checked before its event is handed out, and memory stays bounded by
 // one packet (at most MaxPacketLength bytes) plus the read buffer.
 //
+// WithReadAhead moves reading, framing, CRC checks and field decoding to a
+// second goroutine that works ahead of Next, handing events over in batches;
+// a caller that does real work per event (assembling records, counting,
+// writing) then uses two cores. Events, errors and offsets are the same; the
+// Reader must be closed (Close) when it is abandoned before the end. From a
+// pipe or a socket a batch is handed over before every read that may wait, so
+// a live stream's events are never held back.
+//
 // # Bad input
 //
 // A bad packet is reported as a *PacketError whose Err is a *ChecksumError,

@@ -57,3 +57,33 @@ func ExampleReader_Next_badPacket() {
 	// skipped: packet at byte 0: bad CRC32 at byte 0: computed 0x459dfe10, stored 0x459dfe00
 	// foo success at byte 12
 }
+
+// Decode on a second core while this one counts: the events are the same.
+func ExampleWithReadAhead() {
+	var stream bytes.Buffer
+	w, _ := subunit.NewWriter(&stream)
+	for i := range 1000 {
+		id := []byte(fmt.Sprintf("test_%d", i))
+		status := subunit.StatusSuccess
+		if i%100 == 0 {
+			status = subunit.StatusFail
+		}
+		w.Write(&subunit.Event{Flags: subunit.FlagTestID, Status: status, TestID: id})
+	}
+
+	r, err := subunit.NewReader(&stream, subunit.WithReadAhead())
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer r.Close() // needed only when the loop may stop before the end
+	var stats subunit.Stats
+	for rec, err := range subunit.Records(r) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		stats.Add(rec)
+	}
+	fmt.Println(stats.Total(), "tests,", stats.Failed(), "failed")
+	// Output:
+	// 1000 tests, 10 failed
+}
