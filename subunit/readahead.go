@@ -83,14 +83,14 @@ func (r *Reader) decodeAhead(ra *readAhead) {
 			return
 		}
 		b := p.b
-		it := raItem{err: err, offset: r.decodedOffset()}
+		b.items = append(b.items, raItem{err: err, offset: r.decodedOffset()})
+		it := &b.items[len(b.items)-1] // filled in place: an Event is ~200 bytes
 		if ev != nil {
 			it.ev = *ev
 			b.copyEvent(&it.ev)
 		}
 		// io.EOF, a source error or a strict-mode stop is final.
 		it.final = err != nil && (r.err != nil || !isPacketError(err))
-		b.items = append(b.items, it)
 		if it.final {
 			p.send()
 			return
