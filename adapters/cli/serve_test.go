@@ -45,7 +45,8 @@ func TestServe(t *testing.T) {
 	done := make(chan int, 1)
 	go func() {
 		done <- Run(ctx, []string{"refstack", "serve", "--addr", "127.0.0.1:0", "--db", "sqlite:" + filepath.Join(dir, "r.db"),
-			"--guidelines", dir, "--ui-url", "https://refstack.example", "--log-format", "json"}, nil, nil, &stderr)
+			"--guidelines", dir, "--ui-url", "https://refstack.example", "--log-format", "json",
+			"--cors-origin", "https://ui.example,http://127.0.0.1:3000"}, nil, nil, &stderr)
 	}()
 	_ = guidelines
 	addrRE := regexp.MustCompile(`"msg":"serving","addr":"([^"]+)"`)
@@ -59,9 +60,15 @@ func TestServe(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	body := (&submit.Results{CPID: "c", DurationSeconds: 1, Results: []submit.Result{{Name: "t.A.test_a"}}}).Body()
-	resp, err := http.Post(base+"/v1/results/", "application/json", bytes.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, base+"/v1/results/", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Origin", "http://127.0.0.1:3000")
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if got := resp.Header.Get("Access-Control-Allow-Origin"); got != "http://127.0.0.1:3000" {
+		t.Errorf("--cors-origin: Access-Control-Allow-Origin %q", got)
 	}
 	var ans map[string]string
 	json.NewDecoder(resp.Body).Decode(&ans)
@@ -90,6 +97,7 @@ func TestServeUsage(t *testing.T) {
 		{"serve", "extra"},
 		{"serve", "--admin-key", "/nonexistent/key.pub"},
 		{"serve", "--guidelines", "/nonexistent/dir"},
+		{"serve", "--cors-origin", "ui.example", "--db", "sqlite::memory:", "--addr", "127.0.0.1:0", "--guidelines", "."},
 		{"serve", "--per-page", "0", "--db", "sqlite::memory:", "--addr", "127.0.0.1:0", "--guidelines", "."},
 	} {
 		if r := run(t, "", args...); r.code != CodeUsage {

@@ -34,7 +34,7 @@ func (s *Server) routes() http.Handler {
 	api.HandleFunc("DELETE /v1/profile/pubkeys/{id}", s.deletePubKey)
 	api.HandleFunc("/", s.noRoute(api))
 
-	apiH := s.authenticate(trimSlash(api))
+	apiH := s.cors(s.authenticate(trimSlash(api)))
 	root := http.NewServeMux()
 	root.Handle("/v1/", apiH)
 	root.Handle("/api/v1/", http.StripPrefix("/api", apiH))

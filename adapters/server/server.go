@@ -56,21 +56,23 @@ type Server struct {
 	ui          http.Handler
 	timeouts    Timeouts
 	resultsPath string // UI path of a result: uiURL + resultsPath + id
+	corsOrigins []string
 	handler     http.Handler
 }
 
 type options struct {
-	log        *slog.Logger
-	now        func() time.Time
-	uiURL      string
-	perPage    int
-	maxBody    int64
-	maxSubunit int64
-	anonymous  bool
-	openReg    bool
-	adminKeys  []string
-	ui         http.Handler
-	timeouts   Timeouts
+	log         *slog.Logger
+	now         func() time.Time
+	uiURL       string
+	perPage     int
+	maxBody     int64
+	maxSubunit  int64
+	anonymous   bool
+	openReg     bool
+	adminKeys   []string
+	ui          http.Handler
+	timeouts    Timeouts
+	corsOrigins []string
 }
 
 // Option configures a Server. Options are checked by New.
@@ -244,7 +246,7 @@ func New(store storage.Store, g *Guidelines, opts ...Option) (*Server, error) {
 		store: store, guidelines: g, log: o.log, now: o.now,
 		uiURL: o.uiURL, perPage: o.perPage, maxBody: o.maxBody, maxSubunit: o.maxSubunit,
 		anonymous: o.anonymous, openReg: o.openReg, admins: map[string]bool{},
-		ui: o.ui, timeouts: t, resultsPath: "/#/results/",
+		ui: o.ui, timeouts: t, resultsPath: "/#/results/", corsOrigins: o.corsOrigins,
 	}
 	for _, l := range o.adminKeys {
 		k, _ := parseAdminKey(l) // checked by the option
