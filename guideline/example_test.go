@@ -112,3 +112,25 @@ func ExampleTest_UUID() {
 	// 6c0a0990-43b6-4529-9b61-5fd8daf7c55c
 	// d03b69a5-5052-43bc-a38a-b511b6b34304
 }
+
+// Find the components of a platform target and of an add-on by name.
+func ExampleGuideline_PlatformNamed() {
+	g, err := guideline.Load(filepath.Join("testdata", "schema2.0.json"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	name, _ := guideline.PlatformName("object")
+	fmt.Println(name, guideline.ComponentNames(g.PlatformNamed(name).Components))
+
+	dns, err := guideline.Load(filepath.Join("testdata", "addon2.0.json"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	a := dns.AddOnNamed("dns")
+	fmt.Println(a.Name, guideline.ComponentNames(a.Components))
+	// Output:
+	// OpenStack Powered Storage [os_powered_storage]
+	// DNS [os_powered_dns]
+}

@@ -430,19 +430,49 @@ func (p *jsonParser) enter() error {
 	return nil
 }
 
-func (p *jsonParser) object(n node) error {
+// open starts the container n whose opening byte is at p.pos: it pushes n
+// and reports whether the container is empty (then already closed).
+func (p *jsonParser) open(n node, closer byte) (at int, empty bool, err error) {
 	if err := p.enter(); err != nil {
-		return err
+		return 0, false, err
 	}
-	at := len(p.stack)
+	at = len(p.stack)
 	p.textBytes += int(n.key.end - n.key.start)
 	p.stack = append(p.stack, n)
-	p.pos++ // {
+	p.pos++ // { or [
 	p.space()
-	if p.pos < len(p.data) && p.data[p.pos] == '}' {
+	if p.pos < len(p.data) && p.data[p.pos] == closer {
 		p.pos++
 		p.depth--
-		return nil
+		return at, true, nil
+	}
+	return at, false, nil
+}
+
+// next reads what follows a member or element of the container at stack
+// index at: a comma, or the closer, which ends the container (done).
+func (p *jsonParser) next(at int, closer byte, after string) (done bool, err error) {
+	p.space()
+	if p.pos >= len(p.data) {
+		return false, p.errorf("%w", errUnexpectedEOF)
+	}
+	switch p.data[p.pos] {
+	case ',':
+		p.pos++
+		return false, nil
+	case closer:
+		p.pos++
+		p.depth--
+		p.close(at)
+		return true, nil
+	}
+	return false, p.errorf("invalid character %s after %s", quoteByte(p.data[p.pos]), after)
+}
+
+func (p *jsonParser) object(n node) error {
+	at, empty, err := p.open(n, '}')
+	if empty || err != nil {
+		return err
 	}
 	for {
 		p.space()
@@ -468,56 +498,23 @@ func (p *jsonParser) object(n node) error {
 		if err := p.value(key, int32(keyOff), keyDec); err != nil {
 			return err
 		}
-		p.space()
-		if p.pos >= len(p.data) {
-			return p.errorf("%w", errUnexpectedEOF)
-		}
-		switch p.data[p.pos] {
-		case ',':
-			p.pos++
-		case '}':
-			p.pos++
-			p.depth--
-			p.close(at)
-			return nil
-		default:
-			return p.errorf("invalid character %s after object key:value pair", quoteByte(p.data[p.pos]))
+		if done, err := p.next(at, '}', "object key:value pair"); done || err != nil {
+			return err
 		}
 	}
 }
 
 func (p *jsonParser) array(n node) error {
-	if err := p.enter(); err != nil {
+	at, empty, err := p.open(n, ']')
+	if empty || err != nil {
 		return err
-	}
-	at := len(p.stack)
-	p.textBytes += int(n.key.end - n.key.start)
-	p.stack = append(p.stack, n)
-	p.pos++ // [
-	p.space()
-	if p.pos < len(p.data) && p.data[p.pos] == ']' {
-		p.pos++
-		p.depth--
-		return nil
 	}
 	for {
 		if err := p.value(span{}, 0, false); err != nil {
 			return err
 		}
-		p.space()
-		if p.pos >= len(p.data) {
-			return p.errorf("%w", errUnexpectedEOF)
-		}
-		switch p.data[p.pos] {
-		case ',':
-			p.pos++
-		case ']':
-			p.pos++
-			p.depth--
-			p.close(at)
-			return nil
-		default:
-			return p.errorf("invalid character %s after array element", quoteByte(p.data[p.pos]))
+		if done, err := p.next(at, ']', "array element"); done || err != nil {
+			return err
 		}
 	}
 }

@@ -49,10 +49,7 @@ func Resolve(ctx context.Context, src Source, arg string) (data []byte, name str
 		}
 		return data, filepath.Base(arg), nil
 	}
-	name = arg
-	if !strings.Contains(name, ".json") {
-		name += ".json"
-	}
+	name = jsonName(arg)
 	if src == nil {
 		return nil, "", fmt.Errorf("guideline: %s: no such file, and no guideline source: %w", arg, fs.ErrNotExist)
 	}
@@ -61,6 +58,27 @@ func Resolve(ctx context.Context, src Source, arg string) (data []byte, name str
 		return nil, "", err
 	}
 	return data, name, nil
+}
+
+// FileName returns the file name RefStack reads for a guideline named in a
+// request or on a command line: ".json" is appended when name does not
+// contain it ("2020.06" and "2020.06.json" are "2020.06.json"). A name that
+// is not a plain file name (empty, ".", "..", a slash, a backslash, a NUL)
+// is an error wrapping [ErrBadName].
+func FileName(name string) (string, error) {
+	if err := checkName(name); err != nil {
+		return "", err
+	}
+	return jsonName(name), nil
+}
+
+// jsonName applies RefStack's rule: ".json" is appended unless the name
+// already contains it.
+func jsonName(name string) string {
+	if !strings.Contains(name, ".json") {
+		return name + ".json"
+	}
+	return name
 }
 
 // IsFilePath reports whether [Resolve] reads arg as a file path rather than a

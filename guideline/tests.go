@@ -101,6 +101,45 @@ var platformNames = map[string]string{
 	"object":   "OpenStack Powered Storage",
 }
 
+// PlatformName returns the name of the 2.0 platform RefStack reads for a
+// platform target: "platform", "compute" and "object" are "OpenStack Powered
+// Platform", "OpenStack Powered Compute" and "OpenStack Powered Storage".
+func PlatformName(target string) (string, bool) {
+	name, ok := platformNames[target]
+	return name, ok
+}
+
+// PlatformNamed returns the 2.0 platform named name (the last of
+// duplicates), or nil.
+func (g *Guideline) PlatformNamed(name string) *Platform {
+	for i := len(g.Platforms) - 1; i >= 0; i-- {
+		if p := &g.Platforms[i]; p.Name == name {
+			return p
+		}
+	}
+	return nil
+}
+
+// AddOnNamed returns the add-on whose name equals name ignoring case ("dns"
+// finds "DNS"; the last of duplicates), or nil.
+func (g *Guideline) AddOnNamed(name string) *AddOn {
+	for i := len(g.AddOns) - 1; i >= 0; i-- {
+		if a := &g.AddOns[i]; strings.EqualFold(a.Name, name) {
+			return a
+		}
+	}
+	return nil
+}
+
+// ComponentNames returns the names of refs, in order.
+func ComponentNames(refs []ComponentRef) []string {
+	out := make([]string, len(refs))
+	for i, r := range refs {
+		out[i] = r.Name
+	}
+	return out
+}
+
 // TargetComponents returns the components a target resolves to, in the
 // order of the guideline, or a *TargetError. A component must be defined in
 // this guideline; one that is not (a platform component with a source in
@@ -148,28 +187,16 @@ func (g *Guideline) refstackTarget(target string) ([]string, bool) {
 }
 
 func (g *Guideline) platformComponents(name string) ([]string, bool) {
-	for i := len(g.Platforms) - 1; i >= 0; i-- { // the last of duplicates
-		if p := &g.Platforms[i]; p.Name == name {
-			out := make([]string, len(p.Components))
-			for j, r := range p.Components {
-				out[j] = r.Name
-			}
-			return out, true
-		}
+	if p := g.PlatformNamed(name); p != nil {
+		return ComponentNames(p.Components), true
 	}
 	return nil, false
 }
 
 // extraTarget resolves add-on names and platform display names.
 func (g *Guideline) extraTarget(target string) ([]string, bool) {
-	for i := len(g.AddOns) - 1; i >= 0; i-- {
-		if a := &g.AddOns[i]; strings.EqualFold(a.Name, target) {
-			out := make([]string, len(a.Components))
-			for j, r := range a.Components {
-				out[j] = r.Name
-			}
-			return out, true
-		}
+	if a := g.AddOnNamed(target); a != nil {
+		return ComponentNames(a.Components), true
 	}
 	return g.platformComponents(target)
 }

@@ -162,3 +162,15 @@ func ExampleFormatPercent() {
 	fmt.Println(score.FormatPercent(12.25), score.FormatPercent(200.0/3), score.FormatPercent(100))
 	// Output: 12.3 66.7 100.0
 }
+
+func ExampleProgramLabel() {
+	for _, target := range []string{"platform", "object", "dns", "nova"} {
+		label, ok := score.ProgramLabel(target)
+		fmt.Printf("%s: %q %v\n", target, label, ok)
+	}
+	// Output:
+	// platform: "OpenStack Powered Platform" true
+	// object: "OpenStack Powered Object Storage" true
+	// dns: "OpenStack with DNS" true
+	// nova: "" false
+}

@@ -15,25 +15,16 @@ import (
 // (on one line). Percentages have one decimal, rounded half up as the page's
 // number filter rounds; "n/a" stands for a percentage of no tests.
 func (r *Report) Sentence() string {
-	var b strings.Builder
-	b.WriteString("This cloud passes ")
-	b.WriteString(FormatPercent(r.RequiredPassPercent))
-	b.WriteString("% (")
-	b.WriteString(strconv.Itoa(r.RequiredPassed))
-	b.WriteByte('/')
-	b.WriteString(strconv.Itoa(r.RequiredTotal))
-	b.WriteString(") of the tests in the ")
-	b.WriteString(r.Guideline)
-	b.WriteString(" required capabilities for the ")
-	b.WriteString(r.Program)
-	b.WriteString(" program. Excluding flagged tests, this cloud passes ")
-	b.WriteString(FormatPercent(r.NonFlaggedRequiredPassPercent))
-	b.WriteString("% (")
-	b.WriteString(strconv.Itoa(r.NonFlaggedPassed))
-	b.WriteByte('/')
-	b.WriteString(strconv.Itoa(r.NonFlaggedTotal))
-	b.WriteString(") of the required tests.")
-	return b.String()
+	return "This cloud passes " + figure(r.RequiredPassPercent, r.RequiredPassed, r.RequiredTotal) +
+		" of the tests in the " + r.Guideline + " required capabilities for the " + r.Program +
+		" program. Excluding flagged tests, this cloud passes " +
+		figure(r.NonFlaggedRequiredPassPercent, r.NonFlaggedPassed, r.NonFlaggedTotal) +
+		" of the required tests."
+}
+
+// figure is the page's "97.5% (195/200)".
+func figure(percent float64, passed, total int) string {
+	return FormatPercent(percent) + "% (" + strconv.Itoa(passed) + "/" + strconv.Itoa(total) + ")"
 }
 
 // ComplianceLine returns the page's "Compliance with 2020.06: YES" (or NO).

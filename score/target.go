@@ -1,20 +1,9 @@
 package score
 
-import (
-	"strings"
-
-	"github.com/refstack-go/refstack/guideline"
-)
+import "github.com/refstack-go/refstack/guideline"
 
 // supportedSchemas are the schemas RefStack's page scores.
 var supportedSchemas = map[string]bool{"1.2": true, "1.3": true, "1.4": true, "1.5": true, "1.6": true, "2.0": true}
-
-// platformNames are the 2.0 platforms of the page's platform targets.
-var platformNames = map[string]string{
-	"platform": "OpenStack Powered Platform",
-	"compute":  "OpenStack Powered Compute",
-	"object":   "OpenStack Powered Storage",
-}
 
 // programLabels are the page's program names.
 var programLabels = map[string]string{
@@ -23,6 +12,14 @@ var programLabels = map[string]string{
 	"object":        "OpenStack Powered Object Storage",
 	"dns":           "OpenStack with DNS",
 	"orchestration": "OpenStack with Orchestration",
+}
+
+// ProgramLabel returns the name RefStack's pages give the program of one of
+// the five targets: "platform" is "OpenStack Powered Platform", "dns"
+// "OpenStack with DNS".
+func ProgramLabel(target string) (string, bool) {
+	label, ok := programLabels[target]
+	return label, ok
 }
 
 // priority is the page's status priority: lower wins, in the order of
@@ -53,7 +50,8 @@ func targetCaps(g *guideline.Guideline, target string) (map[string]guideline.Sta
 		case g.IsAddOn():
 			comps, ok = []string{"os_powered_" + target}, true
 		case !old:
-			comps, ok = platformComponents(g, platformNames[target])
+			name, _ := guideline.PlatformName(target)
+			comps, ok = platformComponents(g, name)
 		default:
 			comps, ok = g.Platform[guideline.Required]
 			// The page skips listed components that do not exist.
@@ -99,13 +97,8 @@ func targetCaps(g *guideline.Guideline, target string) (map[string]guideline.Sta
 // platformComponents returns the components of the platform with the
 // display name (the last of duplicates, as JavaScript's JSON.parse keeps).
 func platformComponents(g *guideline.Guideline, name string) ([]string, bool) {
-	if name == "" {
-		return nil, false
-	}
-	for i := len(g.Platforms) - 1; i >= 0; i-- {
-		if p := &g.Platforms[i]; p.Name == name {
-			return refNames(p.Components), true
-		}
+	if p := g.PlatformNamed(name); name != "" && p != nil {
+		return guideline.ComponentNames(p.Components), true
 	}
 	return nil, false
 }
@@ -113,10 +106,8 @@ func platformComponents(g *guideline.Guideline, name string) ([]string, bool) {
 // extraTarget resolves the targets RefStack does not know: an add-on's name
 // (any case) or a platform's display name.
 func extraTarget(g *guideline.Guideline, target string) ([]string, string, bool) {
-	for i := len(g.AddOns) - 1; i >= 0; i-- {
-		if a := &g.AddOns[i]; strings.EqualFold(a.Name, target) {
-			return refNames(a.Components), "OpenStack with " + a.Name, allDefined(g, a.Components)
-		}
+	if a := g.AddOnNamed(target); a != nil {
+		return guideline.ComponentNames(a.Components), "OpenStack with " + a.Name, allDefined(g, a.Components)
 	}
 	if comps, ok := platformComponents(g, target); ok {
 		for _, c := range comps {
@@ -136,12 +127,4 @@ func allDefined(g *guideline.Guideline, refs []guideline.ComponentRef) bool {
 		}
 	}
 	return true
-}
-
-func refNames(refs []guideline.ComponentRef) []string {
-	out := make([]string, len(refs))
-	for i, r := range refs {
-		out[i] = r.Name
-	}
-	return out
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -91,23 +90,21 @@ func (g *Guidelines) List(ctx context.Context) (*guideline.Listing, error) {
 }
 
 // FileName returns the file name RefStack reads for a guideline named in a
-// URL: "2020.06" and "2020.06.json" are "2020.06.json". It fails for names
-// that are not plain file names.
+// URL: "2020.06" and "2020.06.json" are "2020.06.json" (guideline.FileName).
+// It fails for names that are not plain file names.
 func FileName(name string) (string, error) {
-	if name == "" || name == "." || name == ".." || strings.ContainsAny(name, "/\\\x00") {
+	file, err := guideline.FileName(name)
+	if err != nil {
 		return "", fmt.Errorf("%q: %w", name, guideline.ErrBadName)
 	}
-	if !strings.Contains(name, ".json") {
-		name += ".json"
-	}
-	return name, nil
+	return file, nil
 }
 
 // Get returns a parsed guideline by file name ("2020.06.json",
 // "dns.2020.06.json") or name ("2020.06"). A guideline the source does not
 // have is an error wrapping ErrNoGuideline and fs.ErrNotExist.
 func (g *Guidelines) Get(ctx context.Context, name string) (*guideline.Guideline, error) {
-	f, err := g.file(ctx, name)
+	f, _, err := g.file(ctx, name)
 	if err != nil {
 		return nil, err
 	}
@@ -117,21 +114,19 @@ func (g *Guidelines) Get(ctx context.Context, name string) (*guideline.Guideline
 // Raw returns the content of a guideline file as the source has it, and its
 // file name.
 func (g *Guidelines) Raw(ctx context.Context, name string) ([]byte, string, error) {
-	file, err := FileName(name)
-	if err != nil {
-		return nil, "", fmt.Errorf("%w: %w", ErrNoGuideline, err)
-	}
-	f, err := g.file(ctx, file)
+	f, file, err := g.file(ctx, name)
 	if err != nil {
 		return nil, file, err
 	}
 	return f.data, file, nil
 }
 
-func (g *Guidelines) file(ctx context.Context, name string) (*cachedFile, error) {
+// file returns the cached file of a guideline name and its file name ("" for
+// a name that is not a plain file name).
+func (g *Guidelines) file(ctx context.Context, name string) (*cachedFile, string, error) {
 	file, err := FileName(name)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrNoGuideline, err)
+		return nil, "", fmt.Errorf("%w: %w", ErrNoGuideline, err)
 	}
 	g.mu.Lock()
 	f := g.files[file]
@@ -139,14 +134,14 @@ func (g *Guidelines) file(ctx context.Context, name string) (*cachedFile, error)
 	if f == nil || g.now().Sub(f.read) >= g.ttl {
 		v, err, _ := g.group.Do(file, func() (any, error) { return g.read(context.WithoutCancel(ctx), file) })
 		if err != nil {
-			return nil, err
+			return nil, file, err
 		}
 		f = v.(*cachedFile)
 	}
 	if f.missing {
-		return nil, fmt.Errorf("guideline %s: %w (%w)", file, ErrNoGuideline, fs.ErrNotExist)
+		return nil, file, fmt.Errorf("guideline %s: %w (%w)", file, ErrNoGuideline, fs.ErrNotExist)
 	}
-	return f, nil
+	return f, file, nil
 }
 
 func (g *Guidelines) read(ctx context.Context, file string) (*cachedFile, error) {

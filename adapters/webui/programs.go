@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/refstack-go/refstack/guideline"
+	"github.com/refstack-go/refstack/score"
 )
 
 // program is one choice of the program selectors: the target RefStack's
@@ -16,13 +17,19 @@ type program struct {
 	Group  string
 }
 
-// programs are RefStack's five programs, in its order and with its labels.
+// programs are RefStack's five programs, in its order and with its labels
+// (package score's, which its reports use too).
 var programs = []program{
-	{"platform", "OpenStack Powered Platform", "powered"},
-	{"compute", "OpenStack Powered Compute", "powered"},
-	{"object", "OpenStack Powered Object Storage", "powered"},
-	{"dns", "OpenStack with DNS", "dns"},
-	{"orchestration", "OpenStack with Orchestration", "orchestration"},
+	newProgram("platform", "powered"),
+	newProgram("compute", "powered"),
+	newProgram("object", "powered"),
+	newProgram("dns", "dns"),
+	newProgram("orchestration", "orchestration"),
+}
+
+func newProgram(target, group string) program {
+	label, _ := score.ProgramLabel(target)
+	return program{Target: target, Label: label, Group: group}
 }
 
 // findProgram returns the program of target, or false.
